@@ -1,0 +1,56 @@
+"""Content-hash cache in <root>/.bantin-cache/ (safe to delete)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".bantin-cache"
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Cache:
+    """A pickled dict per name; entries not used in a run are dropped when it is saved."""
+
+    def __init__(self, root: Path, name: str, enabled: bool = True) -> None:
+        self.path = root / CACHE_DIR / f"{name}.pickle"
+        self.enabled = enabled
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        if enabled and self.path.exists():
+            try:
+                with self.path.open("rb") as f:
+                    self.old = pickle.load(f)
+            except Exception:  # a corrupt or foreign cache is just ignored
+                self.old = {}
+
+    def get(self, key: str) -> Any | None:
+        value = self.old.get(key)
+        if value is not None:
+            self.new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.new[key] = value
+
+    def save(self) -> None:
+        if not self.enabled or self.new == self.old:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+            with tmp.open("wb") as f:
+                pickle.dump(self.new, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only site still builds; it is just not cached

@@ -1,0 +1,171 @@
+"""Command line: commands and options only; the work is done by the stages."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from .build import BuildOptions, build, load
+from .errors import BantinError, ContentError, Diagnostic, UsageError
+from .scaffold import new_article
+from .text import format_count
+
+COMMANDS = ("build", "check", "new")
+
+_ARGPARSE_MESSAGES = [
+    (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
+    (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+    (r"argument (\S+): invalid int value: '(.*)'", r"\1 cần một số nguyên, không phải '\2'"),
+    (r"argument (\S+): expected one argument", r"\1 cần một giá trị đi kèm"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+     r"lệnh '\2' không có; chọn một trong: \3"),
+]
+
+
+class VietnameseParser(argparse.ArgumentParser):
+    """argparse with Vietnamese usage errors (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, repl in _ARGPARSE_MESSAGES:
+            if re.search(pattern, message):
+                message = re.sub(pattern, repl, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"lỗi: {message}\nXem hướng dẫn: bantin {self.prog.split()[-1]} -h\n")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "Cách dùng:", 1)
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "Cách dùng:", 1)
+        return text.replace("\noptions:\n", "\nTùy chọn:\n").replace(
+            "\npositional arguments:\n", "\nTham số:\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="THƯ_MỤC",
+                   help="thư mục của trang (chứa content/); mặc định: thư mục hiện tại")
+    p.add_argument("-v", "--verbose", action="store_true", help="in chi tiết mọi cảnh báo")
+
+
+def make_parser() -> VietnameseParser:
+    parser = VietnameseParser(
+        prog="bantin", add_help=False,
+        description="Dựng bản tin Cải cách hành chính (trang web và PDF) từ các bài Markdown.")
+    parser.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+    parser.add_argument("--version", action="version", version=f"bantin {__version__}",
+                        help="in phiên bản rồi thoát")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseParser)
+    b = sub.add_parser("build", add_help=False, help="dựng trang web (và PDF) vào public/")
+    _common(b)
+    b.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục xuất; mặc định: <root>/public")
+    b.add_argument("--no-pdf", action="store_true", help="không dựng bản PDF")
+    b.add_argument("--drafts", action="store_true", help="dựng cả bài nháp (draft: true)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="bỏ qua bộ nhớ đệm .bantin-cache/")
+    c = sub.add_parser("check", add_help=False, help="kiểm tra nội dung, không dựng gì")
+    _common(c)
+    c.add_argument("--drafts", action="store_true", help="kiểm tra cả bài nháp")
+    n = sub.add_parser("new", add_help=False, help="tạo bài mới với phần khai báo điền sẵn")
+    _common(n)
+    n.add_argument("title", metavar="TIÊU_ĐỀ", help="tiêu đề bài viết, đặt trong ngoặc kép")
+    n.add_argument("--issue", type=int, required=True, metavar="SỐ", help="số bản tin")
+    n.add_argument("--year", type=int, default=None, metavar="NĂM",
+                   help="năm; mặc định: năm của số bản tin đã có, hoặc năm nay")
+    n.add_argument("--commune", default=None, metavar="XÃ", help="xã, phường gửi bài")
+    n.add_argument("--section", default=None, metavar="CHUYÊN_MỤC", help="chuyên mục")
+    n.add_argument("--editor", default=None, metavar="HỌ_TÊN", help="người tổng hợp")
+    n.add_argument("--week", default=None, metavar="NGÀY/THÁNG-NGÀY/THÁNG",
+                   help="tuần, ví dụ 25/5-29/5; mặc định: theo số đã có hoặc tuần này")
+    return parser
+
+
+def _print_diagnostics(items: list[Diagnostic]) -> None:
+    for d in items:
+        print(d.format(), file=sys.stderr)
+
+
+def _warnings(warnings: list[Diagnostic], verbose: bool) -> None:
+    if not warnings:
+        return
+    if verbose or len(warnings) <= 10:
+        _print_diagnostics(warnings)
+    else:
+        _print_diagnostics(warnings[:10])
+        print(f"… và {len(warnings) - 10} cảnh báo khác (xem tất cả với -v)", file=sys.stderr)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    out = args.out.resolve() if args.out else root / "public"
+    options = BuildOptions(root=root, out=out, drafts=args.drafts, pdf=not args.no_pdf,
+                           use_cache=not args.no_cache)
+    result = build(options, say=_say)
+    _warnings(result.warnings, args.verbose)
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
+    print(f"Xong: {format_count(len(result.pages))} trang, "
+          f"{format_count(len(result.site.issues))} số bản tin, vào {out} trong {seconds} giây.")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    site, warnings = load(args.root.resolve(), args.drafts)
+    _warnings(warnings, args.verbose)
+    print(f"Nội dung hợp lệ: {format_count(len(site.articles))} bài, "
+          f"{format_count(len(site.issues))} số bản tin"
+          + (f", {len(warnings)} cảnh báo." if warnings else ", không có cảnh báo."))
+    return 0
+
+
+def _this_week() -> str:
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    friday = monday + timedelta(days=4)
+    return f"{monday.day}/{monday.month}-{friday.day}/{friday.month}"
+
+
+def run_new(args: argparse.Namespace) -> int:
+    path = new_article(args.root.resolve(), title=args.title, issue=args.issue, year=args.year,
+                       commune=args.commune, section=args.section, editor=args.editor,
+                       week=args.week, default_week=_this_week())
+    print(f"Đã tạo {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "build")  # build is the default command
+    args = make_parser().parse_args(argv)
+    try:
+        if not args.root.is_dir():
+            raise UsageError(f"không có thư mục {args.root} — kiểm tra lại --root")
+        return {"build": run_build, "check": run_check, "new": run_new}[args.command](args)
+    except ContentError as exc:
+        _print_diagnostics(exc.diagnostics)
+        n = len(exc.diagnostics)
+        tail = ("chưa dựng gì, thư mục xuất cũ được giữ nguyên." if args.command == "build"
+                else "hãy sửa rồi chạy lại.")
+        print(f"Có {n} lỗi trong nội dung; {tail}", file=sys.stderr)
+        return 1
+    except BantinError as exc:
+        print(f"lỗi: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu; thư mục xuất cũ được giữ nguyên.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""site.yml and its defaults -> a frozen SiteConfig."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostics
+from .sourcefile import YamlDoc, load_yaml_file
+from .text import closest, slugify
+
+DEFAULT_SECTIONS = ("TIN CCHC TỈNH", "TIN CCHC ĐỊA PHƯƠNG")
+SITE_KEYS = (
+    "title", "publisher", "province", "base_url", "sections", "local_section", "weekly",
+    "direction", "editorial", "banner", "colors", "logo", "pdf_name", "toc", "feed_size",
+)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    slug: str
+    local: bool
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "CẢI CÁCH HÀNH CHÍNH"
+    publisher: str = ""
+    province: str = ""
+    base_url: str = ""
+    sections: tuple[Section, ...] = ()
+    weekly: bool = True
+    direction: tuple[str, ...] = ()
+    editorial: str = ""
+    banner: str = ""
+    primary_color: str = "#b3001b"
+    accent_color: str = "#0b4f8a"
+    logo: str = ""
+    pdf_name: str = "ban-tin-cchc-so-{issue}-{year}.pdf"
+    toc: bool = False
+    feed_size: int = 30
+
+    @property
+    def site_name(self) -> str:
+        """ "Bản tin Cải cách hành chính" from the masthead title."""
+        return f"Bản tin {self.title.capitalize()}"
+
+    @property
+    def local_section(self) -> Section | None:
+        return next((s for s in self.sections if s.local), None)
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+
+def _str_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.splitlines() if v.strip())
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return tuple(str(v).strip() for v in value)
+    return None
+
+
+def _sections(doc: YamlDoc, path: Path, diags: Diagnostics) -> tuple[Section, ...]:
+    names = _str_list(doc.data.get("sections", list(DEFAULT_SECTIONS)))
+    if not names:
+        diags.error(path, doc.line("sections"), "sections phải là danh sách tên chuyên mục",
+                    "viết:\nsections:\n  - TIN CCHC TỈNH\n  - TIN CCHC ĐỊA PHƯƠNG")
+        names = DEFAULT_SECTIONS
+    if "local_section" in doc.data:
+        local = doc.data["local_section"]
+        if local is not None and local not in names:
+            near = closest(str(local), names)
+            diags.error(path, doc.line("local_section"),
+                        f'local_section "{local}" không có trong sections',
+                        f'viết "{near}"' if near else "chọn một tên trong sections")
+    else:
+        local = names[1] if len(names) > 1 else None
+    slugs = [slugify(n) or f"chuyen-muc-{i + 1}" for i, n in enumerate(names)]
+    return tuple(Section(n, s, n == local) for n, s in zip(names, slugs, strict=True))
+
+
+def _default_config() -> SiteConfig:
+    return SiteConfig(sections=tuple(
+        Section(n, slugify(n), i == 1) for i, n in enumerate(DEFAULT_SECTIONS)))
+
+
+def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
+    """Read <root>/site.yml if present; a site with only content/ uses the defaults."""
+    path = root / "site.yml"
+    if not path.exists():
+        return _default_config()
+    doc = load_yaml_file(path, diags)
+    if doc is None:
+        return _default_config()
+    data = doc.data
+    for key in data:
+        if key not in SITE_KEYS:
+            near = closest(key, SITE_KEYS)
+            diags.warn(path, doc.line(key), f'khóa "{key}" không được dùng trong site.yml',
+                       f'có phải ý bạn là "{near}"?' if near else "xóa dòng này")
+    values: dict[str, Any] = {"sections": _sections(doc, path, diags)}
+    for key in ("title", "publisher", "province", "base_url", "editorial", "banner", "logo",
+                "pdf_name"):
+        if key in data and data[key] is not None:
+            if not isinstance(data[key], str | int):
+                diags.error(path, doc.line(key), f"{key} phải là một dòng chữ",
+                            f'viết {key}: "…"')
+            else:
+                values[key] = str(data[key]).strip()
+    if "base_url" in values and values["base_url"] and not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    if "base_url" in values and values["base_url"] and not values["base_url"].startswith(
+        ("http://", "https://")
+    ):
+        diags.error(path, doc.line("base_url"), "base_url phải là địa chỉ đầy đủ",
+                    'viết base_url: "https://tenmien.gov.vn/ban-tin/"')
+    for key in ("weekly", "toc"):
+        if key in data:
+            if not isinstance(data[key], bool):
+                diags.error(path, doc.line(key), f"{key} chỉ nhận true hoặc false",
+                            f"viết {key}: true")
+            else:
+                values[key] = data[key]
+    if "direction" in data:
+        lines = _str_list(data["direction"])
+        if lines is None:
+            diags.error(path, doc.line("direction"), "direction phải là danh sách người",
+                        'mỗi dòng "- Họ tên, chức vụ"')
+        else:
+            values["direction"] = lines
+    if "feed_size" in data:
+        if isinstance(data["feed_size"], int) and data["feed_size"] > 0:
+            values["feed_size"] = data["feed_size"]
+        else:
+            diags.error(path, doc.line("feed_size"), "feed_size phải là số nguyên dương",
+                        "viết feed_size: 30")
+    colors = data.get("colors") or {}
+    if not isinstance(colors, dict):
+        diags.error(path, doc.line("colors"), "colors phải gồm primary và accent",
+                    'viết:\ncolors:\n  primary: "#b3001b"')
+        colors = {}
+    for name, field_name in (("primary", "primary_color"), ("accent", "accent_color")):
+        if name in colors:
+            value = str(colors[name])
+            if _COLOR.match(value):
+                values[field_name] = value
+            else:
+                diags.error(path, doc.line("colors"), f'màu {name} "{value}" không hợp lệ',
+                            'viết mã màu dạng "#b3001b"')
+    return SiteConfig(**values)

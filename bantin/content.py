@@ -1,0 +1,442 @@
+"""Find, read and validate the sources (content/, issues/) into the Site model."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .config import Section, SiteConfig, load_config
+from .errors import Diagnostics
+from .model import Article, Issue, IssueMeta, SectionGroup, Site, Week
+from .sourcefile import YamlDoc, load_yaml_file, parse_yaml, read_text
+from .text import closest, slugify
+
+ARTICLE_KEYS = (
+    "title", "issue", "year", "week", "editor", "commune", "section", "author", "source",
+    "slug", "order", "date", "draft", "tags",
+)
+ISSUE_KEYS = ("week", "date", "direction", "editorial", "banner", "order")
+COMMUNE_WORDS = ("Xã", "Phường", "Thị trấn", "Đặc khu")
+_WEEK = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*[-–—]\s*(\d{1,2})/(\d{1,2})\s*$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ISSUE_FILE = re.compile(r"^(\d{4})-(\d+)$")
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+WEEK_HINT = 'viết dạng ngày/tháng-ngày/tháng, ví dụ week: "25/5-29/5"'
+
+
+# ---------------------------------------------------------------- pure helpers
+
+def parse_week(value: Any, year: int) -> tuple[Week | None, str]:
+    """Parse "25/5-29/5" of `year`; returns (week, "") or (None, Vietnamese reason)."""
+    m = _WEEK.match(str(value)) if isinstance(value, str) else None
+    if not m:
+        return None, f'"{value}" không đúng dạng khoảng ngày'
+    d1, m1, d2, m2 = (int(g) for g in m.groups())
+    # A range whose end month is before its start month crosses the year end.
+    end_year = year + 1 if m2 < m1 else year
+    try:
+        start = date(year, m1, d1)
+    except ValueError:
+        return None, f"ngày {d1}/{m1}/{year} không có thật"
+    try:
+        end = date(end_year, m2, d2)
+    except ValueError:
+        return None, f"ngày {d2}/{m2}/{end_year} không có thật"
+    if end < start:
+        return None, f"ngày kết thúc {d2}/{m2} trước ngày bắt đầu {d1}/{m1}"
+    if end - start > timedelta(days=31):
+        return None, f"khoảng {d1}/{m1}-{d2}/{m2} dài hơn một tháng"
+    return Week(start, end), ""
+
+
+def commune_display(value: str) -> str:
+    """ "Tân Kỳ" -> "Xã Tân Kỳ"; "phường Vinh" -> "Phường Vinh"; keeps its own word."""
+    value = " ".join(value.split())
+    for word in COMMUNE_WORDS:
+        if value.lower().startswith(word.lower() + " "):
+            return word + value[len(word):]
+    return f"Xã {value}"
+
+
+def prefixed_title(title: str, commune: str) -> str:
+    """Local-section titles start with "Xã <commune>: " unless the editor wrote it."""
+    bare = commune.split(" ", 1)[1] if commune.startswith("Xã ") else commune
+    if commune.startswith("Thị trấn "):
+        bare = commune[len("Thị trấn "):]
+    low = title.lower()
+    for head in (commune.lower(), bare.lower()):
+        if low.startswith(head):
+            rest = title[len(head):].lstrip()
+            if rest[:1] in (":", "-", "–", "—"):
+                return title
+    return f"{commune}: {title}"
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | str:
+    """(front matter, body, file line of body) or a reason string when malformed."""
+    if not text.startswith("---"):
+        return "missing"
+    first_nl = text.find("\n")
+    if first_nl < 0 or text[:first_nl].strip() != "---":
+        return "missing"
+    pos = first_nl + 1
+    line_no = 2
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        line = text[pos:] if nl < 0 else text[pos:nl]
+        if _FENCE.match(line):
+            body = "" if nl < 0 else text[nl + 1:]
+            return text[first_nl + 1:pos], body, line_no + 1
+        if nl < 0:
+            break
+        pos = nl + 1
+        line_no += 1
+    return "unclosed"
+
+
+def _to_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def _lines_of(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float):
+        return tuple(s.strip() for s in str(value).splitlines() if s.strip())
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return None
+
+
+# ---------------------------------------------------------------- articles
+
+@dataclass
+class _Checker:
+    """Validates one front matter, recording errors at the right line."""
+
+    path: Path
+    doc: YamlDoc
+    diags: Diagnostics
+    ok: bool = True
+
+    def error(self, key: str, message: str, hint: str) -> None:
+        self.ok = False
+        self.diags.error(self.path, self.doc.line(key), message, hint)
+
+    def text(self, key: str, required: bool, hint: str) -> str:
+        value = self.doc.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(key, f"thiếu {key} ({_KEY_NAMES[key]})", hint)
+            return ""
+        if not isinstance(value, str | int | float):
+            self.error(key, f"{key} phải là một dòng chữ", hint)
+            return ""
+        return " ".join(str(value).split())
+
+    def integer(self, key: str, low: int, high: int, required: bool, hint: str) -> int | None:
+        value = self.doc.data.get(key)
+        if value is None:
+            if required:
+                self.error(key, f"thiếu {key} ({_KEY_NAMES[key]})", hint)
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.error(key, f'{key} phải là số nguyên từ {low} đến {high}, không phải "{value}"',
+                       hint)
+            return None
+        return value
+
+
+_KEY_NAMES = {
+    "title": "tiêu đề bài", "issue": "số bản tin", "year": "năm", "week": "tuần",
+    "editor": "người tổng hợp", "commune": "xã, phường gửi bài", "section": "chuyên mục",
+}
+
+
+def _section_of(chk: _Checker, config: SiteConfig, has_commune: bool) -> Section:
+    value = chk.doc.data.get("section")
+    if value is None:
+        local = config.local_section
+        return local if has_commune and local else config.sections[0]
+    name = " ".join(str(value).split())
+    for s in config.sections:
+        if s.name.casefold() == name.casefold():
+            return s
+    names = [s.name for s in config.sections]
+    near = closest(name, names)
+    chk.error("section", f'chuyên mục "{name}" không có trong site.yml',
+              f'có phải ý bạn là "{near}"?' if near else "chọn một trong: " + ", ".join(names))
+    return config.sections[0]
+
+
+def _check_unknown_keys(chk: _Checker) -> None:
+    for key in chk.doc.data:
+        if key not in ARTICLE_KEYS:
+            near = closest(key, ARTICLE_KEYS)
+            chk.diags.warn(chk.path, chk.doc.line(key), f'khóa "{key}" không được dùng, bỏ qua',
+                           f'có phải ý bạn là "{near}"?' if near else "xóa dòng này")
+
+
+def build_article(
+    path: Path, rel: str, doc: YamlDoc, body: str, body_line: int, config: SiteConfig,
+    diags: Diagnostics,
+) -> Article | None:
+    """Validate one article's front matter; None (with errors recorded) when invalid."""
+    chk = _Checker(path, doc, diags)
+    data = doc.data
+    _check_unknown_keys(chk)
+    title = chk.text("title", True, 'thêm dòng title: "Tiêu đề bài viết"')
+    issue = chk.integer("issue", 1, 9999, True, "viết số bản tin, ví dụ issue: 18")
+    year = chk.integer("year", 1945, 2200, True, "viết năm của số bản tin, ví dụ year: 2026")
+    editor = chk.text("editor", True, "thêm dòng editor: Họ tên người tổng hợp")
+    commune_raw = chk.text("commune", False, "viết commune: Tân Kỳ")
+    section = _section_of(chk, config, bool(commune_raw))
+    if section.local and not commune_raw:
+        chk.error("commune" if "commune" in data else "section",
+                  f"bài thuộc chuyên mục {section.name} nhưng thiếu commune (xã, phường gửi bài)",
+                  "thêm dòng commune: Tân Kỳ")
+    week = None
+    if data.get("week") is not None and year is not None:
+        week, why = parse_week(data["week"], year)
+        if week is None:
+            chk.error("week", f"week {why}", WEEK_HINT)
+    elif config.weekly and data.get("week") is None:
+        chk.error("week", "thiếu week (tuần của số bản tin)",
+                  'thêm dòng week: "25/5-29/5", hoặc weekly: false trong site.yml')
+    author = _lines_of(data.get("author"))
+    if author is None:
+        chk.error("author", "author phải là một dòng chữ hoặc danh sách dòng",
+                  'viết author: "Họ tên, chức vụ, đơn vị"')
+    source = chk.text("source", False, 'viết source: "Theo Cổng Thông tin điện tử tỉnh …"')
+    slug = data.get("slug")
+    if slug is not None and (not isinstance(slug, str) or not _SLUG.match(slug)):
+        chk.error("slug", f'slug "{slug}" chỉ được gồm chữ thường không dấu, số và dấu gạch',
+                  f"viết slug: {slugify(str(slug)) or 'ten-bai'}")
+    order = chk.integer("order", 0, 100000, False, "viết order: 1")
+    art_date = None
+    if data.get("date") is not None:
+        art_date = _to_date(data["date"])
+        if art_date is None:
+            chk.error("date", f'date "{data["date"]}" không phải ngày hợp lệ',
+                      "viết date: 2026-05-29")
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        chk.error("draft", "draft chỉ nhận true hoặc false", "viết draft: true")
+    tags = _lines_of(data.get("tags"))
+    if tags is None:
+        chk.error("tags", "tags phải là danh sách từ khóa", "viết tags: [chuyển đổi số, TTHC]")
+    if not chk.ok or issue is None or year is None:
+        return None
+    commune = commune_display(commune_raw) if commune_raw else None
+    if commune and section.local:
+        title = prefixed_title(title, commune)
+    if not body.strip():
+        diags.warn(path, body_line, "bài chưa có nội dung", "viết nội dung dưới dòng --- thứ hai")
+    return Article(
+        path=path, rel=rel, title=title, issue=issue, year=year, week=week, editor=editor,
+        section=section, commune=commune, commune_slug=slugify(commune) if commune else None,
+        author=author or (), source=source, slug=slug or slugify(title) or "bai-viet",
+        order=order, date=art_date, draft=bool(draft), tags=tags or (), body=body,
+        body_line=body_line, lines=dict(doc.lines),
+    )
+
+
+def read_article(path: Path, root: Path, config: SiteConfig, diags: Diagnostics) -> Article | None:
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    split = split_front_matter(text)
+    if split == "missing":
+        diags.error(path, 1, "thiếu phần khai báo (front matter) ở đầu bài",
+                    "bắt đầu tệp bằng dòng ---, các dòng khóa: giá trị (title, issue, year, "
+                    "week, editor), rồi một dòng ---")
+        return None
+    if split == "unclosed":
+        diags.error(path, 1, "phần khai báo mở bằng --- nhưng không có dòng --- đóng lại",
+                    "thêm một dòng --- sau dòng khai báo cuối cùng")
+        return None
+    assert isinstance(split, tuple)
+    fm, body, body_line = split
+    doc = parse_yaml(fm, path, diags, first_line=2)
+    if doc is None:
+        return None
+    rel = diags.rel(path)
+    return build_article(path, rel, doc, body, body_line, config, diags)
+
+
+def find_sources(root: Path) -> list[Path]:
+    """Markdown files under content/, skipping hidden folders and files."""
+    content = root / "content"
+    found = [
+        p for p in content.rglob("*.md")
+        if not any(part.startswith(".") for part in p.relative_to(content).parts)
+    ]
+    return sorted(found)
+
+
+# ---------------------------------------------------------------- issues
+
+def read_issue_meta(path: Path, diags: Diagnostics) -> tuple[tuple[int, int], IssueMeta] | None:
+    m = _ISSUE_FILE.match(path.stem)
+    if not m:
+        diags.error(path, None, f'tên tệp "{path.name}" không đúng dạng <năm>-<số>.yml',
+                    "đặt tên ví dụ issues/2026-18.yml")
+        return None
+    year, number = int(m.group(1)), int(m.group(2))
+    doc = load_yaml_file(path, diags)
+    if doc is None:
+        return None
+    data = doc.data
+    ok = True
+    for key in data:
+        if key not in ISSUE_KEYS:
+            near = closest(key, ISSUE_KEYS)
+            diags.warn(path, doc.line(key), f'khóa "{key}" không được dùng trong tệp số bản tin',
+                       f'có phải ý bạn là "{near}"?' if near else "xóa dòng này")
+    week = None
+    if data.get("week") is not None:
+        week, why = parse_week(data["week"], year)
+        if week is None:
+            ok = False
+            diags.error(path, doc.line("week"), f"week {why}", WEEK_HINT)
+    issue_date = None
+    if data.get("date") is not None:
+        issue_date = _to_date(data["date"])
+        if issue_date is None:
+            ok = False
+            diags.error(path, doc.line("date"), f'date "{data["date"]}" không phải ngày hợp lệ',
+                        "viết date: 2026-05-29")
+    lists: dict[str, tuple[str, ...] | None] = {}
+    for key in ("direction", "order"):
+        value = _lines_of(data.get(key)) if key in data else None
+        if key in data and value is None:
+            ok = False
+            diags.error(path, doc.line(key), f"{key} phải là danh sách", "viết mỗi dòng - …")
+        lists[key] = value
+    texts: dict[str, str | None] = {}
+    for key in ("editorial", "banner"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            ok = False
+            diags.error(path, doc.line(key), f"{key} phải là một dòng chữ", f'viết {key}: "…"')
+        texts[key] = " ".join(value.split()) if isinstance(value, str) else None
+    if not ok:
+        return None
+    meta = IssueMeta(path, week, issue_date, lists["direction"], texts["editorial"],
+                     texts["banner"], lists["order"] or (), dict(doc.lines))
+    return (year, number), meta
+
+
+def _check_agreement(
+    key: tuple[int, int], articles: list[Article], meta: IssueMeta | None, diags: Diagnostics
+) -> Week | None:
+    """All articles of an issue and its issue file agree on the week."""
+    first = articles[0]
+    week = meta.week if meta and meta.week else first.week
+    ref_where = (f"{diags.rel(meta.path)}:{meta.lines.get('week', 1)}"
+                 if meta and meta.week else f"{first.rel}:{first.lines.get('week', 1)}")
+    for a in articles:
+        if a.week is not None and week is not None and a.week != week:
+            diags.error(a.path, a.lines.get("week"),
+                        f"số {key[1]}/{key[0]} có tuần {a.week.label} ở bài này nhưng "
+                        f"{week.label} ở {ref_where}",
+                        f'sửa cho thống nhất, ví dụ week: "{week.label}"')
+    return week
+
+
+def _order_articles(
+    articles: list[Article], meta: IssueMeta | None, config: SiteConfig, diags: Diagnostics
+) -> tuple[SectionGroup, ...]:
+    position = {slug: i for i, slug in enumerate(meta.order)} if meta else {}
+    if meta:
+        slugs = [a.slug for a in articles]
+        for slug in meta.order:
+            if slug not in slugs:
+                near = closest(slug, slugs)
+                diags.error(meta.path, meta.lines.get("order"),
+                            f'order nhắc tới bài "{slug}" không có trong số này',
+                            f'có phải ý bạn là "{near}"?' if near else "xóa tên này khỏi order")
+    big = 1 << 30
+    groups = []
+    for section in config.sections:
+        members = [a for a in articles if a.section == section]
+        members.sort(key=lambda a: (position.get(a.slug, big),
+                                    a.order if a.order is not None else big, a.rel))
+        if members:
+            groups.append(SectionGroup(section, tuple(members)))
+    return tuple(groups)
+
+
+def _check_slugs(articles: list[Article], diags: Diagnostics) -> None:
+    seen: dict[str, Article] = {}
+    for a in articles:
+        if a.slug in seen:
+            diags.error(a.path, a.lines.get("slug", a.lines.get("title")),
+                        f'bài trùng địa chỉ "{a.slug}" với {seen[a.slug].rel}',
+                        "thêm dòng slug: <tên-khác> cho một trong hai bài")
+        else:
+            seen[a.slug] = a
+
+
+def build_issue(
+    key: tuple[int, int], articles: list[Article], meta: IssueMeta | None, config: SiteConfig,
+    diags: Diagnostics,
+) -> Issue:
+    week = _check_agreement(key, articles, meta, diags)
+    _check_slugs(articles, diags)
+    groups = _order_articles(articles, meta, config, diags)
+    dates = [a.date for a in articles if a.date]
+    issue_date = (meta.date if meta and meta.date else None) or (
+        week.end if week else max(dates, default=date(key[0], 1, 1)))
+    return Issue(
+        year=key[0], number=key[1], week=week, date=issue_date,
+        direction=(meta.direction if meta and meta.direction is not None else config.direction),
+        editorial=(meta.editorial if meta and meta.editorial else config.editorial),
+        banner=(meta.banner if meta and meta.banner else config.banner),
+        sections=groups,
+    )
+
+
+def load_site(root: Path, diags: Diagnostics, drafts: bool = False) -> Site:
+    """Read and validate everything; collects every error before raising ContentError."""
+    config = load_config(root, diags)
+    if not (root / "content").is_dir():
+        diags.error(root / "content", None, "không tìm thấy thư mục content/",
+                    "tạo thư mục content/ và đặt các bài .md vào đó, hoặc chỉ đúng --root")
+        diags.raise_if_errors()
+    by_issue: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for path in find_sources(root):
+        article = read_article(path, root, config, diags)
+        if article is not None and (drafts or not article.draft):
+            by_issue[(article.year, article.issue)].append(article)
+    metas: dict[tuple[int, int], IssueMeta] = {}
+    issues_dir = root / "issues"
+    if issues_dir.is_dir():
+        for path in sorted(issues_dir.glob("*.y*ml")):
+            found = read_issue_meta(path, diags)
+            if found:
+                metas[found[0]] = found[1]
+    for key, meta in metas.items():
+        if key not in by_issue:
+            diags.warn(meta.path, None, f"chưa có bài nào cho số {key[1]}/{key[0]}",
+                       "thêm bài có issue và year tương ứng trong content/")
+    issues = [build_issue(k, arts, metas.get(k), config, diags) for k, arts in by_issue.items()]
+    diags.raise_if_errors()
+    issues.sort(key=lambda i: (i.year, i.number), reverse=True)
+    return Site(root=root, config=config, issues=tuple(issues))

@@ -1,0 +1,78 @@
+"""Errors users can cause: located, in Vietnamese, collected so a run reports all of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in a source file: where, what is wrong, what to write instead."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        kind = "cảnh báo: " if self.warning else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{where}: {kind}{self.message}{hint}"
+
+
+@dataclass
+class Diagnostics:
+    """Collects errors and warnings of one run."""
+
+    root: Path | None = None
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def rel(self, path: Path | str) -> str:
+        p = Path(path)
+        if self.root is not None:
+            try:
+                return p.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    def error(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(self.rel(path), line, message, hint))
+
+    def warn(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(self.rel(path), line, message, hint, warning=True))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if not d.warning]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.warning]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise ContentError(self.errors)
+
+
+class BantinError(Exception):
+    """Base class of errors reported to the user without a traceback."""
+
+    exit_code = 1
+
+
+class ContentError(BantinError):
+    """The sources have errors; every one of them is listed."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(d.format() for d in diagnostics))
+
+
+class UsageError(BantinError):
+    """The command line is wrong (exit code 2)."""
+
+    exit_code = 2

@@ -1,0 +1,159 @@
+"""Markdown to safe HTML fragments (markdown-it-py), with the paragraphs' source lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from .text import keep_together
+
+# Bump when the HTML produced for the same Markdown changes (invalidates caches).
+RENDER_VERSION = "1"
+# Body headings sit below the page's own levels (h1 page, h2 section, h3 article title).
+_HEADING_TAG = {"h1": "h4", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
+_SUMMARY_LENGTH = 220
+Tokens = Sequence[Token]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of text (paragraph, list item, table row, quote) and where it starts."""
+
+    kind: str
+    text: str
+    line: int  # 1-based line in the source file
+    scope: int  # index of the heading scope it sits under (0 = before any heading)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    summary: str
+    blocks: tuple[Block, ...]
+
+
+def _render_text(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:
+    return escapeHtml(keep_together(tokens[idx].content))
+
+
+def _render_heading_open(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:
+    return f"<{_HEADING_TAG[tokens[idx].tag]}>"
+
+
+def _render_heading_close(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:
+    return f"</{_HEADING_TAG[tokens[idx].tag]}>\n"
+
+
+def _render_table_open(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:
+    # Wide tables scroll inside their own box instead of widening a phone's page.
+    return '<div class="bang-cuon"><table>\n'
+
+
+def _render_table_close(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:
+    return "</table></div>\n"
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting if tokens[j].type.endswith("_list_open") or tokens[
+            j].type.endswith("_list_close") else 0
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def nest_plus_lists(state: Any) -> None:
+    """Editors write a second list level as "+" lines under "-" lines, unindented (seed 002).
+
+    CommonMark reads that as separate sibling lists; move each "+" list into the last
+    item of the "-" list before it, then merge "-" lists that the move made adjacent.
+    """
+    tokens: list[Token] = state.tokens
+    i = 1
+    while i < len(tokens):
+        tok, prev = tokens[i], tokens[i - 1]
+        if (tok.type == "bullet_list_open" and tok.markup == "+"
+                and prev.type == "bullet_list_close" and prev.markup in "-*"):
+            end = _matching_close(tokens, i)
+            segment = tokens[i:end + 1]
+            del tokens[i:end + 1]
+            # prev is at i-1; the last item of the "-" list closes at i-2.
+            tokens[i - 2:i - 2] = segment
+            after = i - 1 + len(segment)  # index of the "-" list close
+            nxt = after + 1
+            if (nxt < len(tokens) and tokens[nxt].type == "bullet_list_open"
+                    and tokens[nxt].markup == tokens[after].markup):
+                del tokens[after:nxt + 1]
+            i = after
+        i += 1
+
+
+def make_parser() -> MarkdownIt:
+    # html=False: raw HTML in an article is shown as text, never as live markup;
+    # markdown-it's validateLink already refuses javascript:, vbscript:, file: and data: links.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.core.ruler.push("nest_plus_lists", nest_plus_lists)
+    md.add_render_rule("text", _render_text)
+    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+def _inline_text(token: Token) -> str:
+    parts = [c.content for c in token.children or () if c.type in ("text", "code_inline")]
+    return " ".join("".join(parts).split())
+
+
+def extract_blocks(tokens: list[Token], first_line: int) -> tuple[Block, ...]:
+    """Text blocks with their file lines; headings open a new scope."""
+    blocks: list[Block] = []
+    containers: list[str] = []
+    scope = 0
+    row_start = 0
+    row_cells: list[str] = []
+    for i, tok in enumerate(tokens):
+        t = tok.type
+        if t in ("list_item_open", "blockquote_open"):
+            containers.append(t)
+        elif t in ("list_item_close", "blockquote_close"):
+            containers.pop()
+        elif t == "heading_open":
+            scope += 1
+        elif t == "tr_open":
+            row_start, row_cells = (tok.map[0] if tok.map else 0), []
+        elif t == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
+            row_cells.append(_inline_text(tok))
+        elif t == "tr_close":
+            blocks.append(Block("table_row", " | ".join(row_cells), first_line + row_start, scope))
+        elif t == "paragraph_open" and tok.map:
+            kind = {"list_item_open": "list_item", "blockquote_open": "blockquote"}.get(
+                containers[-1] if containers else "", "paragraph")
+            blocks.append(Block(kind, _inline_text(tokens[i + 1]), first_line + tok.map[0], scope))
+    return tuple(blocks)
+
+
+def summarize(blocks: tuple[Block, ...]) -> str:
+    text = next((b.text for b in blocks if b.kind == "paragraph" and len(b.text) > 40),
+                blocks[0].text if blocks else "")
+    if len(text) <= _SUMMARY_LENGTH:
+        return text
+    cut = text.rfind(" ", 0, _SUMMARY_LENGTH)
+    return text[: cut if cut > 0 else _SUMMARY_LENGTH].rstrip(",;:") + "…"
+
+
+def render(md: MarkdownIt, body: str, first_line: int) -> Rendered:
+    """Render an article body whose first line is file line `first_line`."""
+    env: dict[str, Any] = {}
+    tokens = md.parse(body, env)
+    blocks = extract_blocks(tokens, first_line)
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(html, summarize(blocks), blocks)

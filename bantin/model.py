@@ -1,0 +1,121 @@
+"""The validated site model: what the sources say, before anything is rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import Section, SiteConfig
+
+
+@dataclass(frozen=True)
+class Week:
+    """A bulletin's week range, e.g. 25/5-29/5 of 2026."""
+
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.day}/{self.start.month}-{self.end.day}/{self.end.month}"
+
+
+@dataclass(frozen=True)
+class Article:
+    path: Path  # absolute source path
+    rel: str  # path relative to the site root, with "/"
+    title: str  # as displayed, with the "Xã …: " prefix in the local section
+    issue: int
+    year: int
+    week: Week | None
+    editor: str
+    section: Section
+    commune: str | None  # display form: "Xã Tân Kỳ", "Phường Vinh"
+    commune_slug: str | None
+    author: tuple[str, ...]
+    source: str
+    slug: str
+    order: int | None
+    date: date | None
+    draft: bool
+    tags: tuple[str, ...]
+    body: str
+    body_line: int  # file line of the body's first line
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def url(self) -> str:
+        return f"{self.year}/{self.issue}/{self.slug}/index.html"
+
+    @property
+    def editor_line(self) -> str:
+        editor = self.editor.strip()
+        return editor if editor.lower().endswith("tổng hợp") else f"{editor} tổng hợp"
+
+
+@dataclass(frozen=True)
+class IssueMeta:
+    """What issues/<year>-<số>.yml says about one issue."""
+
+    path: Path
+    week: Week | None = None
+    date: date | None = None
+    direction: tuple[str, ...] | None = None
+    editorial: str | None = None
+    banner: str | None = None
+    order: tuple[str, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class SectionGroup:
+    section: Section
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    year: int
+    number: int
+    week: Week | None
+    date: date
+    direction: tuple[str, ...]
+    editorial: str
+    banner: str
+    sections: tuple[SectionGroup, ...]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for g in self.sections for a in g.articles)
+
+    @property
+    def url(self) -> str:
+        return f"{self.year}/{self.number}/index.html"
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.year, self.number)
+
+    @property
+    def label(self) -> str:
+        """ "Số 18 (25/5-29/5/2026)" or "Số 01 (2026)"."""
+        if self.week:
+            return f"Số {self.number_label} ({self.week.label}/{self.week.end.year})"
+        return f"Số {self.number_label} ({self.year})"
+
+    @property
+    def number_label(self) -> str:
+        """Issue numbers print with two digits, as on the bulletins: 01, 18, 120."""
+        return f"{self.number:02d}"
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    config: SiteConfig
+    issues: tuple[Issue, ...]  # newest first
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for i in self.issues for a in i.articles)

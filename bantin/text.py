@@ -1,0 +1,50 @@
+"""Vietnamese text helpers: slugs, closest-word suggestions, no-break rules."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+NBSP = "\u00a0"
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+# A number and the word after it ("3.118 hồ sơ", "99,77 %", "250 km") stay on one line;
+# so do "Số 18", "Cấp độ 2" and the like (a capitalised word then a number).
+_NUMBER_UNIT = re.compile(r"(\d[\d.,/]*)[ \t]+(?=[%a-zà-ỹđ])")
+_WORD_NUMBER = re.compile(r"\b(Số|số|SỐ|độ|Điều|điều|Khoản|khoản|Chương|chương)[ \t]+(?=\d)")
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII slug of a Vietnamese title: "Xã Tân Kỳ: Hội nghị" -> "xa-tan-ky-hoi-nghi"."""
+    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    slug = _SLUG_DROP.sub("-", text).strip("-")
+    if len(slug) > max_length:
+        cut = slug.rfind("-", 0, max_length + 1)
+        slug = slug[: cut if cut > 0 else max_length]
+    return slug
+
+
+def closest(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The candidate nearest to a misspelt word, if any is near enough."""
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    if found:
+        return found[0]
+    lowered = {c.lower(): c for c in candidates}
+    found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[found[0]] if found else None
+
+
+def keep_together(text: str) -> str:
+    """Join numbers to their units and "Số" to its number with no-break spaces."""
+    if not any(c.isdigit() for c in text):
+        return text
+    text = _NUMBER_UNIT.sub(lambda m: m.group(1) + NBSP, text)
+    return _WORD_NUMBER.sub(lambda m: m.group(1) + NBSP, text)
+
+
+def format_count(n: int) -> str:
+    """Vietnamese thousands separator: 2600 -> "2.600"."""
+    return f"{n:,}".replace(",", ".")

@@ -1,0 +1,51 @@
+"""Template and asset lookup: the site's own layouts/ and assets/ override the defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def default_dir(name: str) -> Path:
+    """The default theme folder: inside the installed package, or the repository's top level."""
+    installed = _PACKAGE / name
+    return installed if installed.is_dir() else _PACKAGE.parent / name
+
+
+@dataclass(frozen=True)
+class Theme:
+    layouts: tuple[Path, ...]  # site first, then defaults
+    assets: tuple[Path, ...]
+
+    def asset_files(self) -> dict[str, Path]:
+        """Relative asset path -> the file that wins (site overrides default by name)."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.assets):
+            if folder.is_dir():
+                for p in sorted(folder.rglob("*")):
+                    rel = p.relative_to(folder)
+                    if p.is_file() and not rel.name.startswith((".", "__")) and \
+                            "__pycache__" not in rel.parts:
+                        found[rel.as_posix()] = p
+        return found
+
+    def environment(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in self.layouts if p.is_dir()]),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        return env
+
+
+def load_theme(root: Path) -> Theme:
+    return Theme(
+        layouts=(root / "layouts", default_dir("layouts")),
+        assets=(root / "assets", default_dir("assets")),
+    )

@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""Thin entry point: `python build.py [lệnh] [tùy chọn]` is the same as `bantin [lệnh] …`."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bantin.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
