@@ -18,6 +18,7 @@ RENDER_VERSION = "1"
 _HEADING_TAG = {"h1": "h4", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
 _SUMMARY_LENGTH = 220
 Tokens = Sequence[Token]
+_TEXT_TOKENS = frozenset({"text", "code_inline", "softbreak", "hardbreak"})
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def make_parser() -> MarkdownIt:
 
 
 def _inline_text(token: Token) -> str:
-    parts = [c.content for c in token.children or () if c.type in ("text", "code_inline")]
+    parts = [c.content if c.type in ("text", "code_inline") else " "
+             for c in token.children or () if c.type in _TEXT_TOKENS]
     return " ".join("".join(parts).split())
 
 

@@ -1,0 +1,59 @@
+"""Markdown rendering: sanitising, "-"/"+" lists, source lines of blocks."""
+
+from __future__ import annotations
+
+from bantin.markdown import make_parser, render
+
+
+def html_of(body: str) -> str:
+    return render(make_parser(), body, 1).html
+
+
+def test_raw_html_is_shown_as_text_never_live() -> None:
+    html = html_of('Xem <script>alert("x")</script> và <img src=x onerror="alert(1)">.\n')
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_javascript_links_are_not_links() -> None:
+    html = html_of("[bấm vào](javascript:alert(1)) và [trang](https://nghean.gov.vn)\n")
+    assert "javascript:" not in html.split("[bấm vào]")[0]
+    assert 'href="javascript' not in html
+    assert '<a href="https://nghean.gov.vn">trang</a>' in html
+
+
+def test_plus_lines_nest_under_the_dash_item_before_them() -> None:
+    body = ("- Trong quý I, kết quả nổi bật như sau:\n"
+            "+ Công tác chỉ đạo, điều hành được triển khai kịp thời;\n"
+            "+ Cải cách thủ tục hành chính đạt kết quả rõ nét.\n"
+            "- Tuy nhiên, vẫn còn tồn tại, hạn chế.\n")
+    html = html_of(body)
+    assert html.count("<ul>") == 2
+    outer_items = html.split("<ul>")[1]
+    assert outer_items.strip().startswith("<li>Trong quý I")
+    assert html.index("Cải cách thủ tục") < html.index("</ul>") < html.index("Tuy nhiên")
+
+
+def test_blocks_carry_file_lines_and_heading_scopes() -> None:
+    body = "Đoạn một.\n\n## Mục 1\n\nĐoạn hai\nxuống dòng.\n\n- Ý thứ nhất\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    blocks = render(make_parser(), body, 10).blocks
+    assert [(b.kind, b.line, b.scope) for b in blocks] == [
+        ("paragraph", 10, 0), ("paragraph", 14, 1), ("list_item", 17, 1),
+        ("table_row", 19, 1), ("table_row", 21, 1)]
+    assert blocks[1].text == "Đoạn hai xuống dòng."
+
+
+def test_headings_sit_below_the_page_levels_and_tables_scroll() -> None:
+    html = html_of("# Một\n\n### Ba\n\n| Cột | Số |\n|---|---|\n| Hồ sơ | 3.118 |\n")
+    assert "<h4>Một</h4>" in html and "<h5>Ba</h5>" in html
+    assert '<div class="bang-cuon"><table>' in html
+
+
+def test_numbers_and_units_are_kept_together() -> None:
+    assert "3.118\u00a0hồ sơ" in html_of("Tiếp nhận 3.118 hồ sơ.\n")
+
+
+def test_summary_is_the_first_real_paragraph() -> None:
+    r = render(make_parser(), "Ngắn.\n\n" + "Đoạn dài về cải cách hành chính. " * 20, 1)
+    assert r.summary.startswith("Đoạn dài") and r.summary.endswith("…")
+    assert len(r.summary) <= 221
