@@ -1,0 +1,103 @@
+"""The built site in a real headless Chromium: no horizontal overflow, no console errors."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bantin.cli import main
+
+from .conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = REPO / "tests" / "artifacts"
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if CHROMIUM is None:  # the test command installs Debian's chromium; without it, fail loudly
+    pytest.fail("chromium không có trên máy — chạy lệnh kiểm thử trong README (cài chromium)",
+                pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("browser") / "public"
+    assert main(["build", "--root", str(REPO), "--out", str(out), "--no-pdf"]) == 0
+    # Serve from a sub-path, as on a commune portal: every link must be relative.
+    portal = out.parent
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(portal))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/public/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+PAGES = ["2026/18/index.html", "index.html"]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_fits_and_has_no_console_errors(served: str, browser, width: int,
+                                             page_path: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  device_scale_factor=1)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"{r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.goto(served + page_path, wait_until="networkidle")
+    overflow = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]")
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                     && !e.closest('.bang-cuon'))
+        .slice(0, 5).map(e => e.tagName + '.' + e.className)""")
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = page_path.replace("/", "_").replace(".html", "")
+    shot = ARTIFACTS / f"{name}-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    title = page.title()
+    styled = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.dau-trang')).backgroundColor")
+    context.close()
+    assert problems == []
+    assert overflow[0] <= overflow[1], f"tràn ngang {overflow}: {wide}"
+    assert wide == []
+    assert shot.stat().st_size > 10_000
+    assert "Bản tin Cải cách hành chính" in title
+    assert styled == "rgb(179, 0, 27)"  # the stylesheet loaded through the relative link
+
+
+def test_article_links_work_from_a_sub_path(served: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(served + "2026/18/index.html")
+    page.click(".muc-luc-chuyen-muc + ol li:first-child a")
+    first = page.locator(".bai").first.get_attribute("id")
+    assert page.url.endswith("#" + first)
+    page.click(f"#{first} h3 a")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/public/2026/18/{first}/index.html")
+    assert page.locator("h1.tieu-de-bai").inner_text().strip()
+    page.click(".duong-dan a:first-child")
+    assert page.url.endswith("/public/index.html")
+    page.close()
