@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .cache import Cache, digest
 from .content import load_site
 from .errors import Diagnostic, Diagnostics
 from .markdown import RENDER_VERSION, Rendered, make_parser, render
-from .model import Site
+from .model import Article, Site
 from .output import check_output_dir, staged_output
-from .site import SiteWriter, collect
+from .site import SiteContent, SiteWriter, collect
 from .theme import load_theme
 
 Say = Callable[[str], None]
+# Below this many articles a build is faster in one process than with forked workers.
+PARALLEL_MIN_ARTICLES = 300
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,7 @@ class BuildOptions:
     drafts: bool = False
     pdf: bool = True
     use_cache: bool = True
+    workers: int | None = None  # default: one per core
 
 
 @dataclass
@@ -36,12 +44,16 @@ class BuildResult:
     seconds: float = 0.0
 
 
+def render_key(a: Article) -> str:
+    return digest(RENDER_VERSION, str(a.body_line), a.body)
+
+
 def render_articles(site: Site, cache: Cache) -> dict[str, Rendered]:
     """Markdown of every article, rendered once; unchanged bodies come from the cache."""
     md = None
     out: dict[str, Rendered] = {}
     for a in site.articles:
-        key = digest(RENDER_VERSION, str(a.body_line), a.body)
+        key = render_key(a)
         hit = cache.get(key)
         if hit is None:
             md = md or make_parser()
@@ -58,27 +70,80 @@ def load(root: Path, drafts: bool = False) -> tuple[Site, list[Diagnostic]]:
     return site, diags.warnings
 
 
+# The writer and content of a build, set just before worker processes are forked so the
+# children inherit them (compiled templates included) instead of receiving pickles.
+_FORKED: dict[str, Any] = {}
+
+
+def _write_issues(indices: list[int]) -> dict[str, tuple[str, Rendered]]:
+    """Render the missing Markdown of some issues and write their pages; returns new renders."""
+    content: SiteContent = _FORKED["content"]
+    writer: SiteWriter = _FORKED["writer"]
+    md = None
+    new: dict[str, tuple[str, Rendered]] = {}
+    for i in indices:
+        issue = content.site.issues[i]
+        for a in issue.articles:
+            if a.rel not in content.rendered:
+                md = md or make_parser()
+                r = render(md, a.body, a.body_line)
+                content.rendered[a.rel] = r
+                new[a.rel] = (render_key(a), r)
+        writer.write_issue(issue)
+    return new
+
+
+def _chunks(n: int, parts: int) -> list[list[int]]:
+    return [list(range(n))[k::parts] for k in range(parts)]
+
+
+def _worker_count(options: BuildOptions, site: Site) -> int:
+    if sys.platform == "win32" or len(site.articles) < PARALLEL_MIN_ARTICLES:
+        return 1
+    return max(1, options.workers or os.cpu_count() or 1)
+
+
+def write_pages(content: SiteContent, writer: SiteWriter, cache: Cache, workers: int,
+                say: Say) -> None:
+    """Issue and article pages, split over forked workers when the site is large."""
+    _FORKED.update(content=content, writer=writer)
+    try:
+        n = len(content.site.issues)
+        if workers == 1:
+            new = _write_issues(list(range(n)))
+        else:
+            new = {}
+            parts = _chunks(n, workers * 4)  # small parts: progress and balanced load
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                futures = [pool.submit(_write_issues, part) for part in parts if part]
+                for done, future in enumerate(as_completed(futures), 1):
+                    new.update(future.result())
+                    if done % workers == 0 or done == len(futures):
+                        say(f"  … đã dựng {done * 100 // len(futures)}% số bản tin và bài")
+        for rel, (key, r) in new.items():
+            content.rendered[rel] = r
+            cache.put(key, r)
+    finally:
+        _FORKED.clear()
+
+
 def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
     started = time.perf_counter()
     root, out = options.root, options.out
     check_output_dir(out, root)
     site, warnings = load(root, options.drafts)
-    n = len(site.articles)
-    say(f"Đã đọc {n} bài trong {len(site.issues)} số bản tin.")
+    say(f"Đã đọc {len(site.articles)} bài trong {len(site.issues)} số bản tin.")
     cache = Cache(root, "markdown", enabled=options.use_cache)
-    rendered = render_articles(site, cache)
-    theme = load_theme(root)
+    rendered: dict[str, Rendered] = {}
+    for a in site.articles:
+        hit = cache.get(render_key(a))
+        if hit is not None:
+            rendered[a.rel] = hit
     content = collect(site, rendered)
-
-    shown = {-1}
-
-    def progress(done: int, total: int) -> None:
-        fifth = done * 5 // total
-        if total >= 500 and fifth not in shown:
-            shown.add(fifth)
-            say(f"  … đã dựng {done}/{total} trang bài và số bản tin")
-
     with staged_output(out) as stage:
-        pages = SiteWriter(content, theme, stage, progress).write_all()
+        writer = SiteWriter(content, load_theme(root), stage)
+        write_pages(content, writer, cache, _worker_count(options, site), say)
+        pages = writer.write_common()
     cache.save()
     return BuildResult(site, pages, warnings, time.perf_counter() - started)

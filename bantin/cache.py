@@ -27,6 +27,7 @@ class Cache:
         self.enabled = enabled
         self.old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
+        self.dirty = False
         if enabled and self.path.exists():
             try:
                 with self.path.open("rb") as f:
@@ -42,9 +43,11 @@ class Cache:
 
     def put(self, key: str, value: Any) -> None:
         self.new[key] = value
+        self.dirty = True
 
     def save(self) -> None:
-        if not self.enabled or self.new == self.old:
+        # Unchanged when nothing was added and every old entry was used again.
+        if not self.enabled or (not self.dirty and len(self.new) == len(self.old)):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -21,9 +21,11 @@ Tokens = Sequence[Token]
 _TEXT_TOKENS = frozenset({"text", "code_inline", "softbreak", "hardbreak"})
 
 
-@dataclass(frozen=True)
-class Block:
-    """A block of text (paragraph, list item, table row, quote) and where it starts."""
+class Block(NamedTuple):
+    """A block of text (paragraph, list item, table row, quote) and where it starts.
+
+    A NamedTuple rather than a dataclass: thousands are pickled in the render cache.
+    """
 
     kind: str
     text: str

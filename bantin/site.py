@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,6 @@ from .markdown import Rendered
 from .model import Article, Issue, Site
 from .theme import Theme
 
-Progress = Callable[[int, int], None]
 VN_OFFSET = "+07:00"
 
 
@@ -82,18 +80,15 @@ def collect(site: Site, rendered: dict[str, Rendered],
 class SiteWriter:
     """Renders every page of the site into a folder."""
 
-    def __init__(self, content: SiteContent, theme: Theme, out: Path,
-                 progress: Progress | None = None) -> None:
+    def __init__(self, content: SiteContent, theme: Theme, out: Path) -> None:
         self.c = content
         self.out = out
-        self.progress = progress
         self.env = theme.environment()
         self.env.filters["ngay"] = ngay
         self.env.filters["rfc3339"] = rfc3339
         self.theme = theme
         self.config = content.site.config
         self.made_dirs: set[Path] = set()
-        self.pages: list[str] = []
         cfg = self.config
         self.globals: dict[str, Any] = {
             "config": cfg, "site": content.site, "communes": content.communes,
@@ -119,32 +114,28 @@ class SiteWriter:
             self.made_dirs.add(target.parent)
         with open(target, "w", encoding="utf-8") as f:
             f.write(html)
-        if path.endswith(".html") and path != "404.html":
-            self.pages.append(path)
 
     # -- pages
-    def write_all(self) -> list[str]:
-        self.copy_assets()
-        site = self.c.site
-        total = len(site.articles) + len(site.issues)
-        done = 0
+    def write_issue(self, issue: Issue) -> None:
+        """The issue page and its article pages (the bulk of a build; runs in workers)."""
+        self.write(issue.url, self.env.get_template("issue.html"), issue=issue,
+                   rendered=self.c.rendered, pdf=self.c.pdfs.get(issue.key),
+                   title=f"Bản tin {issue.label}")
         article_t = self.env.get_template("article.html")
-        issue_t = self.env.get_template("issue.html")
-        for issue in site.issues:
-            self.write(issue.url, issue_t, issue=issue, rendered=self.c.rendered,
-                       pdf=self.c.pdfs.get(issue.key), title=f"Bản tin {issue.label}")
-            arts = issue.articles
-            for n, a in enumerate(arts):
-                self.write(a.url, article_t, article=a, issue=issue,
-                           body=self.c.rendered[a.rel], title=a.title,
-                           prev=arts[n - 1] if n else None,
-                           next=arts[n + 1] if n + 1 < len(arts) else None,
-                           commune_url=f"dia-phuong/{a.commune_slug}/index.html"
-                           if a.commune_slug else None,
-                           date=article_date(a, issue))
-            done += len(arts) + 1
-            if self.progress:
-                self.progress(done, total)
+        arts = issue.articles
+        for n, a in enumerate(arts):
+            self.write(a.url, article_t, article=a, issue=issue,
+                       body=self.c.rendered[a.rel], title=a.title,
+                       prev=arts[n - 1] if n else None,
+                       next=arts[n + 1] if n + 1 < len(arts) else None,
+                       commune_url=f"dia-phuong/{a.commune_slug}/index.html"
+                       if a.commune_slug else None,
+                       date=article_date(a, issue))
+
+    def write_common(self) -> list[str]:
+        """Everything but issue and article pages; returns the sitemap's page list."""
+        site = self.c.site
+        self.copy_assets()
         self.write_listings()
         self.write("index.html", self.env.get_template("index.html"), title="Trang chủ",
                    years=self.years(), rendered=self.c.rendered,
@@ -152,10 +143,19 @@ class SiteWriter:
         self.write("404.html", self.env.get_template("404.html"), title="Không tìm thấy trang")
         self.write("feed.xml", self.env.get_template("feed.xml"), entries=self.feed_entries(),
                    feed_id=self.stable_id(""), latest_date=date(2000, 1, 1))
+        pages = ["index.html", "luu-tru/index.html"]
+        pages += [li.url for li in (*self.c.communes, *self.c.sections)]
+        pages += [p for i in site.issues for p in (i.url, *(a.url for a in i.articles))]
         if self.config.base_url:
             self.write("sitemap.xml", self.env.get_template("sitemap.xml"),
-                       urls=[self.absolute(p) for p in self.pages])
-        return self.pages
+                       urls=[self.absolute(p) for p in pages])
+        return pages
+
+    def write_all(self) -> list[str]:
+        """Write the whole site in this process."""
+        for issue in self.c.site.issues:
+            self.write_issue(issue)
+        return self.write_common()
 
     def write_listings(self) -> None:
         list_t = self.env.get_template("list.html")

@@ -12,6 +12,7 @@ _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 # A number and the word after it ("3.118 hồ sơ", "99,77 %", "250 km") stay on one line;
 # so do "Số 18", "Cấp độ 2" and the like (a capitalised word then a number).
 _NUMBER_UNIT = re.compile(r"(\d[\d.,/]*)[ \t]+(?=[%a-zà-ỹđ])")
+_DIGIT = re.compile(r"\d")
 _WORD_NUMBER = re.compile(r"\b(Số|số|SỐ|độ|Điều|điều|Khoản|khoản|Chương|chương)[ \t]+(?=\d)")
 
 
@@ -39,7 +40,7 @@ def closest(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
 
 def keep_together(text: str) -> str:
     """Join numbers to their units and "Số" to its number with no-break spaces."""
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:
         return text
     text = _NUMBER_UNIT.sub(lambda m: m.group(1) + NBSP, text)
     return _WORD_NUMBER.sub(lambda m: m.group(1) + NBSP, text)
