@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+import jinja2
+
 from . import __version__
 from .build import BuildOptions, build, load
 from .errors import BantinError, ContentError, Diagnostic, UsageError
@@ -143,6 +145,23 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _template_error(exc: jinja2.TemplateError) -> str:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: mẫu trang viết sai: {exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"không tìm thấy mẫu trang {exc.name}"
+    # Undefined names and other render errors: point at the deepest template frame.
+    tb, where = exc.__traceback__, ""
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml")):
+            where = f"{name}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    said = re.sub(r"^'(.+)' is undefined$", r"không có biến '\1'", str(exc))
+    said = re.sub(r"has no attribute '(.+)'$", r"không có thuộc tính '\1'", said)
+    return f"{where}lỗi khi dựng mẫu trang: {said}"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
@@ -162,6 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     except BantinError as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
+    except jinja2.TemplateError as exc:
+        print(f"{_template_error(exc)} — sửa mẫu trang trong layouts/ hoặc xóa tệp đó để "
+              "dùng mẫu mặc định", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"lỗi: không đọc/ghi được{where} ({exc.strerror}) — kiểm tra quyền và dung lượng "
+              "ổ đĩa; thư mục xuất cũ được giữ nguyên", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu; thư mục xuất cũ được giữ nguyên.", file=sys.stderr)
         return 130

@@ -125,3 +125,23 @@ def test_cache_is_used_and_can_be_ignored(site: Path, tmp_path: Path) -> None:
     assert main(["build", "--root", str(site), "--out", str(out), "--no-pdf"]) == 0
     assert (out / "2026/18/index.html").read_text(encoding="utf-8") == first
     assert main(["build", "--root", str(site), "--out", str(out), "--no-pdf", "--no-cache"]) == 0
+
+
+def test_broken_site_template_is_reported_with_its_line(site: Path, tmp_path: Path) -> None:
+    write(site, "layouts/article.html", "{% extends 'base.html' %}\n{% block content %}\n"
+          "{{ article.title }\n{% endblock %}\n")
+    result = run("build", "--no-pdf", "--out", str(tmp_path / "out"), cwd=site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "layouts/article.html:3: mẫu trang viết sai" in result.stderr
+    write(site, "layouts/article.html", "{% extends 'base.html' %}\n{% block content %}\n"
+          "{{ khong_co.title }}\n{% endblock %}\n")
+    result = run("build", "--no-pdf", "--out", str(tmp_path / "out"), cwd=site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "article.html:3: lỗi khi dựng mẫu trang" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_empty_site_builds_a_home_page(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    assert main(["build", "--root", str(tmp_path), "--no-pdf"]) == 0
+    assert "Chưa có số bản tin nào" in (tmp_path / "public/index.html").read_text(encoding="utf-8")
