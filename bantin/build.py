@@ -19,6 +19,7 @@ from .markdown import RENDER_VERSION, Rendered, make_parser, render
 from .model import Article, Site
 from .output import check_output_dir, staged_output
 from .site import SiteContent, SiteWriter, collect
+from .text import format_count
 from .theme import load_theme
 
 Say = Callable[[str], None]
@@ -133,7 +134,8 @@ def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
     root, out = options.root, options.out
     check_output_dir(out, root)
     site, warnings = load(root, options.drafts)
-    say(f"Đã đọc {len(site.articles)} bài trong {len(site.issues)} số bản tin.")
+    say(f"Đã đọc {format_count(len(site.articles))} bài trong "
+        f"{format_count(len(site.issues))} số bản tin.")
     cache = Cache(root, "markdown", enabled=options.use_cache)
     rendered: dict[str, Rendered] = {}
     for a in site.articles:

@@ -154,10 +154,41 @@ def summarize(blocks: tuple[Block, ...]) -> str:
     return text[: cut if cut > 0 else _SUMMARY_LENGTH].rstrip(",;:") + "…"
 
 
-def render(md: MarkdownIt, body: str, first_line: int) -> Rendered:
-    """Render an article body whose first line is file line `first_line`."""
+_DROPPABLE = {"paragraph_open": "paragraph_close", "tr_open": "tr_close"}
+_EMPTY_PAIRS = {("list_item_open", "list_item_close"), ("bullet_list_open", "bullet_list_close"),
+                ("ordered_list_open", "ordered_list_close"),
+                ("blockquote_open", "blockquote_close")}
+
+
+def drop_blocks(tokens: list[Token], body_lines: frozenset[int]) -> list[Token]:
+    """Remove the blocks starting at these 0-based body lines (and containers left empty)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        close = _DROPPABLE.get(tok.type)
+        if close and tok.map and tok.map[0] in body_lines:
+            while tokens[i].type != close or tokens[i].level != tok.level:
+                i += 1
+        elif out and (out[-1].type, tok.type) in _EMPTY_PAIRS and out[-1].level == tok.level:
+            out.pop()  # a list item, list or quote whose only content was dropped
+        else:
+            out.append(tok)
+        i += 1
+    return out
+
+
+def render(md: MarkdownIt, body: str, first_line: int,
+           skip_lines: frozenset[int] = frozenset()) -> Rendered:
+    """Render an article body whose first line is file line `first_line`.
+
+    `skip_lines` are file lines where blocks start that must not be printed (repeats);
+    the returned blocks still list every block of the source.
+    """
     env: dict[str, Any] = {}
     tokens = md.parse(body, env)
     blocks = extract_blocks(tokens, first_line)
+    if skip_lines:
+        tokens = drop_blocks(tokens, frozenset(n - first_line for n in skip_lines))
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(html, summarize(blocks), blocks)

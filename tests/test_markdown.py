@@ -57,3 +57,14 @@ def test_summary_is_the_first_real_paragraph() -> None:
     r = render(make_parser(), "Ngắn.\n\n" + "Đoạn dài về cải cách hành chính. " * 20, 1)
     assert r.summary.startswith("Đoạn dài") and r.summary.endswith("…")
     assert len(r.summary) <= 221
+
+
+def test_skipped_blocks_are_not_printed_but_still_listed() -> None:
+    body = ("Đoạn đầu.\n\nĐoạn lặp lại.\n\n- Ý một\n- Ý bị bỏ\n\n- Ý duy nhất bị bỏ\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n\nĐoạn cuối.\n")
+    r = render(make_parser(), body, 5, skip_lines=frozenset({7, 10, 12, 17}))
+    assert "Đoạn lặp lại" not in r.html and "Ý bị bỏ" not in r.html
+    assert "Ý duy nhất" not in r.html and "<td>3</td>" not in r.html
+    assert r.html.count("<ul>") == 1 and r.html.count("<li>") == 1 and "Ý một" in r.html
+    assert "<td>1</td>" in r.html and "Đoạn cuối" in r.html and "Đoạn đầu" in r.html
+    assert len(r.blocks) == 9
