@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from collections import defaultdict
@@ -14,6 +15,7 @@ import jinja2
 
 from .markdown import Rendered
 from .model import Article, Issue, Site
+from .text import fold
 from .theme import Theme
 
 VN_OFFSET = "+07:00"
@@ -141,9 +143,11 @@ class SiteWriter:
                    years=self.years(), rendered=self.c.rendered,
                    pdf=self.c.pdfs.get(site.issues[0].key) if site.issues else None)
         self.write("404.html", self.env.get_template("404.html"), title="Không tìm thấy trang")
+        self.write("tim-kiem/index.html", self.env.get_template("search.html"), title="Tìm kiếm")
+        self.write_search_index()
         self.write("feed.xml", self.env.get_template("feed.xml"), entries=self.feed_entries(),
                    feed_id=self.stable_id(""), latest_date=date(2000, 1, 1))
-        pages = ["index.html", "luu-tru/index.html"]
+        pages = ["index.html", "luu-tru/index.html", "tim-kiem/index.html"]
         pages += [li.url for li in (*self.c.communes, *self.c.sections)]
         pages += [p for i in site.issues for p in (i.url, *(a.url for a in i.articles))]
         if self.config.base_url:
@@ -198,6 +202,19 @@ class SiteWriter:
                             "updated": article_date(a, issue), "id": self.stable_id(a.url),
                             "href": self.absolute(a.url) or a.url})
         return entries
+
+    def write_search_index(self) -> None:
+        """Titles, places and summaries as a script (a JSON fetch would fail from disk)."""
+        entries = []
+        for a in self.c.site.articles:
+            issue, summary = self.c.issue_of[a.rel], self.c.rendered[a.rel].summary
+            entries.append({"t": a.title, "u": a.url, "s": issue.label, "c": a.commune or "",
+                            "d": summary,
+                            "f": fold(" ".join((a.title, a.commune or "", a.section.name,
+                                                issue.label, summary)))})
+        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+        (self.out / "tim-kiem" / "chi-muc.js").write_text(
+            f"window.BANTIN_CHI_MUC = {data};\n", encoding="utf-8")
 
     def copy_assets(self) -> None:
         for rel, src in self.theme.asset_files().items():

@@ -16,12 +16,19 @@ _DIGIT = re.compile(r"\d")
 _WORD_NUMBER = re.compile(r"\b(Số|số|SỐ|độ|Điều|điều|Khoản|khoản|Chương|chương)[ \t]+(?=\d)")
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    """ASCII slug of a Vietnamese title: "Xã Tân Kỳ: Hội nghị" -> "xa-tan-ky-hoi-nghi"."""
+def fold(text: str) -> str:
+    """Lowercase ASCII-ish form for search and slugs: "Xã Tân Kỳ" -> "xa tan ky".
+
+    assets/search.js folds the reader's query the same way.
+    """
     text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    slug = _SLUG_DROP.sub("-", text).strip("-")
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII slug of a Vietnamese title: "Xã Tân Kỳ: Hội nghị" -> "xa-tan-ky-hoi-nghi"."""
+    slug = _SLUG_DROP.sub("-", fold(text)).strip("-")
     if len(slug) > max_length:
         cut = slug.rfind("-", 0, max_length + 1)
         slug = slug[: cut if cut > 0 else max_length]

@@ -101,3 +101,23 @@ def test_article_links_work_from_a_sub_path(served: str, browser) -> None:
     page.click(".duong-dan a:first-child")
     assert page.url.endswith("/public/index.html")
     page.close()
+
+
+def test_search_finds_articles_typed_without_diacritics(served: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(served + "tim-kiem/index.html?q=tan%20ky")
+    titles = page.locator("#ket-qua h3 a").all_inner_texts()
+    assert len(titles) == 2 and all(t.startswith("Xã Tân Kỳ: ") for t in titles)
+    page.fill("#o-tim", "Vạn An trung tâm")
+    titles = page.locator("#ket-qua h3 a").all_inner_texts()
+    assert len(titles) == 1 and titles[0].startswith("Xã Vạn An: ")
+    page.fill("#o-tim", "khongcobainaoco")
+    assert "Không tìm thấy" in page.locator("#ket-qua-dem").inner_text()
+    page.fill("#o-tim", "tan ky")
+    page.click("#ket-qua h3 a >> nth=0")
+    page.wait_for_load_state()
+    assert "/public/2026/18/xa-tan-ky" in page.url
+    assert errors == []
+    page.close()

@@ -75,6 +75,18 @@ def test_feed_and_sitemap_are_valid(sample_out: Path) -> None:
     assert len(locs) == len(html_pages)
 
 
+def test_search_index_lists_every_article(sample_out: Path) -> None:
+    import json
+
+    text = (sample_out / "tim-kiem/chi-muc.js").read_text(encoding="utf-8")
+    assert text.startswith("window.BANTIN_CHI_MUC = ")
+    entries = json.loads(text.split(" = ", 1)[1].rstrip().rstrip(";"))
+    assert len(entries) == 9
+    tan_ky = [e for e in entries if e["c"] == "Xã Tân Kỳ"]
+    assert len(tan_ky) == 2 and all("xa tan ky" in e["f"] for e in tan_ky)
+    assert all((sample_out / e["u"]).is_file() for e in entries)
+
+
 def test_site_with_only_content_builds(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(site, out)
