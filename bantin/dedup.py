@@ -1,0 +1,519 @@
+"""Repeated paragraphs (issue 4): the policy and the detector. Finds; never changes a file.
+
+- removed: a paragraph whose canonical form equals, or is contained in, an earlier paragraph
+  of the same article under the same heading (the first occurrence stays);
+- warning: the same paragraph in two articles of one issue, a near-duplicate within an
+  article, a paragraph already published in an earlier issue;
+- left alone: repeats under different headings, short lines (captions, signatures), list
+  items that differ only in numbers or dates, and paragraphs an editor marked to keep.
+
+An editor keeps a repeat with the line `[giữ-lặp]: # (giữ đoạn lặp)` just above the paragraph
+(a Markdown link definition: it never prints), or a whole article with `keep_repeats: true`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+from markdown_it import MarkdownIt
+
+from .cache import Cache, digest
+from .canonical import canonical
+from .dedup_index import ShingleIndex, is_number, pack, shingles, token_ids, words
+from .markdown import extract_blocks, make_parser
+from .model import Article, Issue, Site
+from .text import format_count
+
+VERSION = "1"  # bump when findings for the same text change (invalidates kept results)
+MIN_WORDS = 10  # shorter blocks (captions, signatures, "Một số hình ảnh:") are left alone
+MIN_WORDS_SHARED = 20  # across articles, shorter blocks are stock phrases (directive items)
+NEAR = 0.85  # syllable-level similarity from which a paragraph is a near-duplicate
+CANDIDATE = 0.3  # shared 3-grams / the smaller paragraph's 3-grams worth a closer look
+TOP_CANDIDATES = 5  # closer looks per paragraph, best estimates first
+PSEUDO_HEADING_WORDS = 20  # a bold line or a short line ending in ":" this short is a heading
+EXCERPT_CHARS = 80
+SHOW_FINDINGS = 50  # `bantin dedup` without -v lists this many
+KEEP_KEY = "keep_repeats"
+KEEP_MARK = re.compile(r"^\s*(?:>\s*)*\[(?:giữ|giu)[-_ ](?:lặp|lap)\]:", re.IGNORECASE)
+_BOLD_LINE = re.compile(r"^\s*(?:[-+*]\s+|\d+[.)]\s+)?(\*\*|__)(?:(?!\1).)+\1\s*:?\s*$")
+_SENTINEL = 0xFFFFFFFF
+
+
+class Para(NamedTuple):
+    """One candidate block of an article, in the forms the checks need."""
+
+    kind: str
+    text: str
+    line: int  # 1-based file line
+    scope: tuple[int, int]  # (heading scope, pseudo-heading within it)
+    canon: str
+    ids: tuple[int, ...]  # syllable ids of the canonical form
+    keep: bool  # marked by the editor: never removed nor reported
+
+
+class Match(NamedTuple):
+    kind: str  # exact | contained | near
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    action: str  # removed | warning
+    kind: str  # exact | contained | near
+    scope: str  # article | issue | archive
+    file: str
+    line: int
+    of: Where
+    similarity: float
+    excerpt: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "kind": self.kind, "scope": self.scope,
+                "file": self.file, "line": self.line,
+                "of": {"file": self.of.file, "line": self.of.line},
+                "similarity": self.similarity, "excerpt": self.excerpt}
+
+
+@dataclass
+class Report:
+    paragraphs: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    removed: dict[str, frozenset[int]] = field(default_factory=dict)  # rel -> file lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {"paragraphs": self.paragraphs, "findings": [f.to_json() for f in self.findings]}
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: (f.file, f.line))
+
+
+# ---------------------------------------------------------------- paragraphs of an article
+
+_PARSER: list[MarkdownIt] = []
+
+
+def _parser() -> MarkdownIt:
+    if not _PARSER:
+        _PARSER.append(make_parser())
+    return _PARSER[0]
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit + 1:  # +1: an excerpt of an excerpt is the same excerpt
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(",;:") + "…"
+
+
+def _is_pseudo_heading(source_line: str, text: str, n_words: int) -> bool:
+    """A whole-bold short line ("**1. Lĩnh vực …**") or a short lead-in ending in ":"."""
+    if n_words > PSEUDO_HEADING_WORDS:
+        return False
+    return bool(_BOLD_LINE.match(source_line)) or text.rstrip().endswith(":")
+
+
+def _marked(lines: list[str], index: int) -> bool:
+    """The nearest non-blank line above is a keep marker."""
+    i = index - 1
+    while i >= 0 and not lines[i].strip():
+        i -= 1
+    return i >= 0 and bool(KEEP_MARK.match(unicodedata.normalize("NFC", lines[i])))
+
+
+def paragraphs(body: str, body_line: int, keep_all: bool = False,
+               md: MarkdownIt | None = None) -> tuple[Para, ...]:
+    """The text blocks of an article body; bold or colon lead-ins open a sub-scope."""
+    blocks = extract_blocks((md or _parser()).parse(body), body_line)
+    lines = body.split("\n")
+    out: list[Para] = []
+    scope, pseudo = 0, 0
+    for b in blocks:
+        if b.scope != scope:
+            scope, pseudo = b.scope, 0
+        canon = canonical(b.text)
+        ids = tuple(token_ids(words(canon)))
+        index = b.line - body_line
+        source = lines[index] if 0 <= index < len(lines) else ""
+        if _is_pseudo_heading(source, b.text, len(ids)):
+            pseudo += 1
+            continue
+        out.append(Para(b.kind, b.text, b.line, (scope, pseudo), canon, ids,
+                        keep_all or _marked(lines, index)))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- comparing two paragraphs
+
+def _contains_ids(long: Sequence[int], short: Sequence[int]) -> bool:
+    """`short` occurs as a contiguous run of `long`."""
+    hay, needle = array("I", long).tobytes(), array("I", short).tobytes()
+    i = hay.find(needle)
+    while i >= 0:
+        if i % 4 == 0:
+            return True
+        i = hay.find(needle, i + 1)
+    return False
+
+
+def _contains_text(long: str, short: str) -> bool:
+    """`short` occurs in `long` on word boundaries."""
+    i = long.find(short)
+    while i >= 0:
+        end = i + len(short)
+        if (i == 0 or not long[i - 1].isalnum()) and (end == len(long) or not long[end].isalnum()):
+            return True
+        i = long.find(short, i + 1)
+    return False
+
+
+def _masked(ids: Sequence[int]) -> list[int]:
+    """Runs of numbers collapsed to one placeholder: "ngày 22/5/2026" ~ "ngày 3/6/2026"."""
+    out: list[int] = []
+    for i in ids:
+        if is_number(i):
+            if not out or out[-1] != _SENTINEL:
+                out.append(_SENTINEL)
+        else:
+            out.append(i)
+    return out
+
+
+def _could_be_near(short: Sequence[int], long: Sequence[int]) -> bool:
+    """An upper bound of compare()'s similarity (shared syllables, any order) reaches NEAR."""
+    common = sum((Counter(short) & Counter(long)).values())
+    return common >= NEAR * len(short)
+
+
+def _numbers_only(later: Sequence[int], earlier: Sequence[int]) -> bool:
+    """The same words with other numbers or dates: list items, weekly figures."""
+    ml, me = _masked(later), _masked(earlier)
+    return ml == me or (len(ml) < len(me) and _contains_ids(me, ml))
+
+
+def compare(later: Sequence[int], earlier: Sequence[int]) -> Match | None:
+    """How the syllables of `later` repeat those of `earlier`; None when they do not.
+
+    exact: the same syllables; contained: one is a run of the other (either way round);
+    near: similarity >= NEAR, where similarity is the larger of difflib's ratio and the
+    share of the shorter paragraph found in the longer one.
+    """
+    if not later or not earlier:
+        return None
+    if list(later) == list(earlier):
+        return Match("exact", 1.0)
+    short, long = (later, earlier) if len(later) < len(earlier) else (earlier, later)
+    if _contains_ids(long, short):
+        return Match("contained", 1.0)
+    if not _could_be_near(short, long):
+        return None
+    sm = SequenceMatcher(None, later, earlier, autojunk=False)
+    same = sum(b.size for b in sm.get_matching_blocks())
+    similarity = max(2 * same / (len(later) + len(earlier)), same / len(short))
+    if similarity < NEAR or _numbers_only(short, long):
+        return None
+    return Match("near", min(round(similarity, 2), 0.99))
+
+
+def removable(later: Para, earlier: Para) -> bool:
+    """The canonical form of `later` equals, or is contained in, that of `earlier`."""
+    return later.canon == earlier.canon or (
+        len(later.canon) < len(earlier.canon) and _contains_text(earlier.canon, later.canon))
+
+
+def classify(later: Para, earlier: Para) -> Match | None:
+    """Canonical equality or containment first (what may be removed), then syllables."""
+    if later.canon == earlier.canon:
+        return Match("exact", 1.0)
+    if removable(later, earlier) or _contains_text(later.canon, earlier.canon):
+        return Match("contained", 1.0)
+    m = compare(later.ids, earlier.ids)
+    if m is not None and m.kind != "near":
+        return Match("near", 0.99)  # the same syllables, different punctuation
+    return m
+
+
+def _grams(ids: Sequence[int]) -> set[tuple[int, int, int]]:
+    return set(zip(ids, ids[1:], ids[2:], strict=False))
+
+
+def _close(a: set[tuple[int, int, int]], b: set[tuple[int, int, int]]) -> bool:
+    small = min(len(a), len(b))
+    return small > 0 and len(a & b) >= CANDIDATE * small
+
+
+def eligible(p: Para) -> bool:
+    return len(p.ids) >= MIN_WORDS
+
+
+def shared_eligible(p: Para) -> bool:
+    return len(p.ids) >= MIN_WORDS_SHARED
+
+
+# ---------------------------------------------------------------- within an article
+
+class Local(NamedTuple):
+    """A finding inside one article, without its file (cached by the article's text)."""
+
+    action: str
+    kind: str
+    line: int
+    of_line: int
+    similarity: float
+    excerpt: str
+
+
+def _best_earlier(p: Para, earlier: Iterable[tuple[Para, set[Any]]], grams: set[Any],
+                  ) -> tuple[Para, Match, bool] | None:
+    """The paragraph `p` repeats: the first it may be removed for, else the most similar."""
+    best: tuple[Para, Match, bool] | None = None
+    for e, e_grams in earlier:
+        if removable(p, e):
+            return e, classify(p, e) or Match("exact", 1.0), True
+        if _close(grams, e_grams):
+            m = classify(p, e)
+            if m is not None and (best is None or m.similarity > best[1].similarity):
+                best = (e, m, False)
+    return best
+
+
+def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
+    """Repeats inside one article: removals (same scope, equal/contained) and near warnings."""
+    found: list[Local] = []
+    removed: set[int] = set()
+    seen: dict[tuple[int, int], list[tuple[Para, set[Any]]]] = {}
+    for p in paras:
+        if not eligible(p):
+            continue
+        grams = _grams(p.ids)
+        same_scope = seen.setdefault(p.scope, [])
+        hit = None if p.keep else _best_earlier(p, same_scope, grams)
+        if hit is not None:
+            e, m, remove = hit
+            action = "removed" if remove else "warning"
+            found.append(Local(action, m.kind, p.line, e.line, m.similarity, excerpt(p.text)))
+            if action == "removed":
+                removed.add(p.line)
+                continue  # a removed copy is never the "earlier" paragraph of another
+        same_scope.append((p, grams))
+    return found, frozenset(removed)
+
+
+# ---------------------------------------------------------------- across articles of an issue
+
+@dataclass(frozen=True)
+class ArticleParas:
+    rel: str
+    paras: tuple[Para, ...]
+    removed: frozenset[int] = frozenset()
+
+
+def _pairs(index: ShingleIndex, qpid: np.ndarray, qh: np.ndarray, stop_df: int,
+           ) -> Iterable[tuple[int, int, float]]:
+    """(query, paragraph, estimated overlap) worth comparing, best estimates first."""
+    q, p, count, probes = index.search(qpid, qh, stop_df)
+    score = count / np.maximum(np.minimum(probes, index.sizes[p]), 1)
+    ok = (q != p) & (score >= CANDIDATE)
+    order = np.lexsort((-score[ok], q[ok]))
+    return zip(q[ok][order].tolist(), p[ok][order].tolist(), score[ok][order].tolist(),
+               strict=True)
+
+
+def check_issue(articles: Sequence[ArticleParas]) -> list[Finding]:
+    """The same paragraph in two articles of one issue: a warning on the later one."""
+    flat: list[tuple[int, Para]] = [
+        (k, p) for k, a in enumerate(articles) for p in a.paras
+        if shared_eligible(p) and p.line not in a.removed]
+    if len(flat) < 2:
+        return []
+    index = ShingleIndex.build(*pack([p.ids for _, p in flat]))
+    qpid, qh = shingles(index.flat, index.offsets)
+    best: dict[int, tuple[int, Match]] = {}
+    tried: dict[int, int] = {}
+    for q, p, _ in _pairs(index, qpid, qh, stop_df=1 << 30):
+        (kq, pq), (kp, pp) = flat[q], flat[p]
+        if kp >= kq or pq.keep or tried.get(q, 0) >= TOP_CANDIDATES:
+            continue
+        tried[q] = tried.get(q, 0) + 1
+        m = classify(pq, pp)
+        if m is not None and (q not in best or m.similarity > best[q][1].similarity):
+            best[q] = (p, m)
+    out = []
+    for q, (p, m) in sorted(best.items()):
+        (kq, pq), (kp, pp) = flat[q], flat[p]
+        out.append(Finding("warning", m.kind, "issue", articles[kq].rel, pq.line,
+                           Where(articles[kp].rel, pp.line), m.similarity, excerpt(pq.text)))
+    return out
+
+
+# ---------------------------------------------------------------- the whole site
+
+class ArticleResult(NamedTuple):
+    """What one article's text alone decides (cached by that text)."""
+
+    paragraphs: int
+    findings: tuple[Local, ...]
+    removed: frozenset[int]
+
+
+def article_key(a: Article) -> str:
+    return digest(VERSION, "article", str(a.body_line), a.body, str(keeps_all(a)))
+
+
+def keeps_all(a: Article) -> bool:
+    """Front matter keep_repeats: true (once content.py passes it through to the model)."""
+    return bool(getattr(a, KEEP_KEY, False))
+
+
+@dataclass
+class _SiteCheck:
+    """One run over a site: per-article and per-issue results come from the cache."""
+
+    cache: Cache
+    parsed: dict[str, tuple[Para, ...]] = field(default_factory=dict)
+    results: dict[str, ArticleResult] = field(default_factory=dict)
+
+    def paras(self, a: Article) -> tuple[Para, ...]:
+        if a.rel not in self.parsed:
+            self.parsed[a.rel] = paragraphs(a.body, a.body_line, keeps_all(a))
+        return self.parsed[a.rel]
+
+    def article(self, a: Article) -> ArticleResult:
+        key = "a" + article_key(a)
+        hit = self.cache.get(key)
+        if hit is None:
+            paras = self.paras(a)
+            found, removed = check_article(paras)
+            hit = ArticleResult(len(paras), tuple(found), removed)
+            self.cache.put(key, hit)
+        self.results[a.rel] = hit
+        return hit
+
+    def printed(self, a: Article) -> tuple[Para, ...]:
+        """The paragraphs that will be printed and are long enough to compare."""
+        removed = self.results[a.rel].removed
+        return tuple(p for p in self.paras(a) if shared_eligible(p) and p.line not in removed)
+
+    def issue(self, articles: Sequence[Article]) -> list[Finding]:
+        key = "i" + digest(VERSION, "issue", *(a.rel + "\0" + article_key(a) for a in articles))
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = check_issue([ArticleParas(a.rel, self.printed(a)) for a in articles])
+            self.cache.put(key, hit)
+        return list(hit)
+
+
+def check_site(site: Site, *, use_cache: bool = True, archive: bool = True) -> Report:
+    """All findings of a site; report.removed says what the renderer must drop."""
+    run = _SiteCheck(Cache(site.root, "dedup", enabled=use_cache))
+    report = Report()
+    issues = sorted(site.issues, key=lambda i: i.key)
+    for issue in issues:
+        for a in issue.articles:
+            r = run.article(a)
+            report.paragraphs += r.paragraphs
+            report.findings += [Finding(f.action, f.kind, "article", a.rel, f.line,
+                                        Where(a.rel, f.of_line), f.similarity, f.excerpt)
+                                for f in r.findings]
+            if r.removed:
+                report.removed[a.rel] = r.removed
+    for issue in issues:
+        _add_new(report, run.issue(issue.articles))
+    if archive and len(issues) > 1:
+        _add_new(report, _archive(site, issues, run, use_cache))
+    run.cache.save()
+    report.sort()
+    return report
+
+
+def _add_new(report: Report, findings: Iterable[Finding]) -> None:
+    """One finding per paragraph: the narrower scope (article, then issue) wins."""
+    seen = {(f.file, f.line) for f in report.findings}
+    report.findings += [f for f in findings if (f.file, f.line) not in seen]
+
+
+def _archive(site: Site, issues: Sequence[Issue], run: _SiteCheck,
+             use_cache: bool) -> list[Finding]:
+    from .dedup_archive import Entry, check_archive
+
+    articles = [a for issue in issues for a in issue.articles]
+    entries = [Entry(a.rel, article_key(a), a.year * 10000 + a.issue) for a in articles]
+    return check_archive(site.root, entries, lambda k: run.printed(articles[k]), use_cache)
+
+
+# ---------------------------------------------------------------- reporting
+
+_KIND_TEXT = {"exact": "lặp nguyên văn", "contained": "nằm trọn trong đoạn khác",
+              "near": "gần giống"}
+_SCOPE_TEXT = {"article": "trong cùng bài", "issue": "ở bài khác cùng số",
+               "archive": "đã đăng ở số trước"}
+
+
+def format_finding(f: Finding) -> str:
+    """content/2026/18/x.md:26: đã bỏ khỏi bản in — nằm trọn trong đoạn khác trong cùng bài,
+    lặp content/2026/18/x.md:24: "Phát biểu kết luận…" """
+    action = "đã bỏ khỏi bản in" if f.action == "removed" else "cảnh báo"
+    kind = _KIND_TEXT[f.kind]
+    if f.kind == "near":
+        kind += f" ({round(f.similarity * 100)}%)"
+    return (f'{f.file}:{f.line}: {action} — {kind} {_SCOPE_TEXT[f.scope]}, lặp '
+            f'{f.of.file}:{f.of.line}: "{f.excerpt}"')
+
+
+def summary_line(report: Report) -> str:
+    """One line for `bantin build`."""
+    removed = sum(f.action == "removed" for f in report.findings)
+    warned = len(report.findings) - removed
+    if not report.findings:
+        return f"Đoạn lặp: không có ({format_count(report.paragraphs)} đoạn đã kiểm tra)."
+    parts = []
+    if removed:
+        parts.append(f"đã bỏ {format_count(removed)} đoạn lặp khỏi bản in")
+    if warned:
+        parts.append(f"{format_count(warned)} cảnh báo")
+    return "Đoạn lặp: " + ", ".join(parts) + " (chi tiết: bantin dedup)."
+
+
+def run_dedup(root: Path, *, json_output: bool, fix: bool, yes: bool, verbose: bool) -> int:
+    """`bantin dedup`: print the findings (or JSON); with `fix`, rewrite the sources.
+
+    Exit code 0, or 1 when --fix was declined. Content errors raise ContentError as in `check`.
+    """
+    from .build import load  # build imports this module for its summary
+
+    site, _ = load(root, drafts=True)
+    report = check_site(site)
+    if json_output:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        shown = report.findings if verbose else report.findings[:SHOW_FINDINGS]
+        for f in shown:
+            print(format_finding(f))
+        if len(shown) < len(report.findings):
+            print(f"… và {format_count(len(report.findings) - len(shown))} phát hiện khác "
+                  "(xem tất cả với -v)")
+        print(summary_line(report) if report.findings
+              else f"Không có đoạn lặp trong {format_count(report.paragraphs)} đoạn.")
+    if not fix:
+        return 0
+    from .dedup_fix import fix_sources
+
+    return fix_sources(site, report, yes=yes, verbose=verbose,
+                       out=sys.stderr if json_output else sys.stdout)

@@ -1,0 +1,323 @@
+"""De-duplication of repeated paragraphs (issue 4): every rule, with Vietnamese examples."""
+
+from __future__ import annotations
+
+import json
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bantin.build import load
+from bantin.canonical import canonical
+from bantin.dedup import (
+    Finding,
+    Para,
+    Report,
+    Where,
+    check_article,
+    check_site,
+    classify,
+    format_finding,
+    paragraphs,
+    run_dedup,
+    summary_line,
+)
+from bantin.dedup_archive import Entry, check_archive
+from bantin.dedup_index import token_ids, words
+from bantin.markdown import make_parser, render
+
+from .conftest import write
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dedup"
+SEED_TAIL = "Phát biểu kết luận hội nghị, đồng chí Chủ tịch UBND xã yêu cầu"
+
+P1 = ("Việc được phê duyệt cấp độ an toàn hệ thống thông tin là dấu mốc quan trọng, khẳng "
+      "định sự quan tâm, chỉ đạo của cấp ủy, chính quyền địa phương trong công tác bảo đảm an "
+      "toàn thông tin mạng.")
+P2 = ("Trong thời gian qua, UBND xã đã quan tâm đầu tư hạ tầng công nghệ thông tin, nâng cao "
+      "chất lượng vận hành các nền tảng số, ứng dụng chữ ký số và dịch vụ công trực tuyến.")
+P3 = ("Hội nghị do đồng chí Hoàng Đình Sơn – Phó Bí thư Đảng ủy, Chủ tịch UBND xã chủ trì; "
+      "tham dự có lãnh đạo các phòng chuyên môn và “Tổ công nghệ số cộng đồng”.")
+P4 = ("Theo Quyết định, UBND xã Tân Kỳ có trách nhiệm tiếp tục rà soát, cập nhật hồ sơ đề xuất "
+      "cấp độ; triển khai đầy đủ các giải pháp bảo đảm an toàn thông tin theo yêu cầu.")
+
+
+def front(issue: int = 18, order: int = 1, extra: str = "") -> str:
+    return (f'---\ntitle: Bài số {order}\nissue: {issue}\nyear: 2026\nweek: "25/5-29/5"\n'
+            f"commune: Tân Kỳ\neditor: Hương Chi\norder: {order}\n{extra}---\n\n")
+
+
+def article_check(body: str) -> tuple[list, frozenset[int]]:
+    return check_article(paragraphs(body, 1))
+
+
+def para(text: str, line: int = 1) -> Para:
+    c = canonical(text)
+    return Para("paragraph", text, line, (0, 0), c, tuple(token_ids(words(c))), False)
+
+
+# ---------------------------------------------------------------- the seed case
+
+
+def seed_site(tmp_path: Path) -> Path:
+    (tmp_path / "content/2026/18").mkdir(parents=True)
+    (tmp_path / "content/2026/18/tan-ky.md").write_bytes(
+        (FIXTURES / "seed000_tan_ky.md").read_bytes())
+    return tmp_path
+
+
+def test_seed_000_repeated_paragraph_is_removed_once(tmp_path: Path) -> None:
+    root = seed_site(tmp_path)
+    site, _ = load(root)
+    report = check_site(site, use_cache=False)
+    rel = "content/2026/18/tan-ky.md"
+    assert report.removed == {rel: frozenset({26})}
+    [f] = report.findings
+    assert (f.action, f.kind, f.scope, f.file, f.line) == ("removed", "contained", "article",
+                                                           rel, 26)
+    assert (f.of.file, f.of.line, f.similarity) == (rel, 24, 1.0)
+    assert f.excerpt.startswith(SEED_TAIL) and len(f.excerpt) <= 81
+    a = site.articles[0]
+    plain = render(make_parser(), a.body, a.body_line)
+    assert plain.html.count(SEED_TAIL) == 2  # as it went to print in Số 18
+    fixed = render(make_parser(), a.body, a.body_line, skip_lines=report.removed[rel])
+    assert fixed.html.count(SEED_TAIL) == 1  # what site and PDF print now
+    assert "Kết quả giải quyết thủ tục hành chính" in fixed.html
+
+
+def test_json_report_has_exactly_the_documented_shape(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    root = seed_site(tmp_path)
+    assert run_dedup(root, json_output=True, fix=False, yes=False, verbose=False) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["paragraphs", "findings"]
+    assert data["paragraphs"] == 8
+    assert data["findings"] == [{
+        "action": "removed", "kind": "contained", "scope": "article",
+        "file": "content/2026/18/tan-ky.md", "line": 26,
+        "of": {"file": "content/2026/18/tan-ky.md", "line": 24}, "similarity": 1.0,
+        "excerpt": data["findings"][0]["excerpt"]}]
+
+
+def test_text_report_is_vietnamese_with_locations(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    run_dedup(seed_site(tmp_path), json_output=False, fix=False, yes=False, verbose=False)
+    out = capsys.readouterr().out
+    assert ("content/2026/18/tan-ky.md:26: đã bỏ khỏi bản in — nằm trọn trong đoạn khác "
+            "trong cùng bài, lặp content/2026/18/tan-ky.md:24:") in out
+    assert "Đoạn lặp: đã bỏ 1 đoạn lặp khỏi bản in" in out
+
+
+# ---------------------------------------------------------------- removed within an article
+
+@pytest.mark.parametrize(("copy", "why"), [
+    (P3, "verbatim"),
+    (unicodedata.normalize("NFD", P3), "NFD copy"),
+    (P3.replace("Đảng ủy", "Đảng uỷ"), "other tone placement"),
+    (P3.replace(", Chủ tịch", ",\nChủ tịch").replace("tham dự", "tham\u00a0dự"), "wrapped, NBSP"),
+    (P3.replace("–", "-").replace("“", '"').replace("”", '"'), "straight quotes, hyphen"),
+    (P3.upper(), "capitals"),
+    (P3[:-1], "no final full stop"),
+])
+def test_copies_in_the_same_scope_are_removed(copy: str, why: str) -> None:
+    found, removed = article_check(f"{P3}\n\n{P1}\n\n{copy}\n")
+    assert removed == {5}, why
+    assert found[0].action == "removed" and found[0].of_line == 1
+
+
+def test_tail_of_an_earlier_paragraph_is_removed() -> None:
+    found, removed = article_check(f"{P1} {P2}\n\n{P4}\n\n{P2}\n")
+    assert removed == {5} and found[0].kind == "contained"
+
+
+def test_first_occurrence_stays_and_every_later_copy_goes() -> None:
+    _, removed = article_check(f"{P1}\n\n{P1}\n\n{P2}\n\n{P1}\n")
+    assert removed == {3, 7}
+
+
+def test_repeated_list_item_and_table_row_are_removed() -> None:
+    body = (f"- {P1}\n- {P2}\n- {P1}\n\n| Nội dung | Ghi chú |\n|---|---|\n| {P4} | x |\n"
+            f"| {P4} | x |\n")
+    _, removed = article_check(body)
+    assert removed == {3, 8}
+
+
+# ---------------------------------------------------------------- left alone
+
+def test_repeats_under_different_headings_stay() -> None:
+    # Seed 003: the same assessment under two criteria.
+    same = ("Nhiệm vụ và giải pháp: UBND xã sẽ tăng cường rà soát quy trình ban hành văn bản "
+            "điện tử; thực hiện nghiêm việc ký số, phát hành văn bản trên hệ thống theo đúng "
+            "quy định hiện hành")
+    body = (f"#### **3.2. Tiêu chí 5.6.1 – Xây dựng đề án tinh giản biên chế**\n\n"
+            f"- Điểm thẩm định: 0/0.1 điểm (trừ 0.1 điểm).\n\n- {same}\n\n"
+            f"### **3.3. Tiêu chí 5.7 – Đào tạo, bồi dưỡng cán bộ, công chức, viên chức.**\n\n"
+            f"- Điểm thẩm định: 0/1 điểm (trừ 1 điểm).\n\n- {same}\n")
+    assert article_check(body) == ([], frozenset())
+
+
+def test_bold_lines_and_lead_ins_act_as_headings() -> None:
+    body = (f"**1. Kết quả tháng 5**\n\n{P1}\n\n**2. Kết quả tháng 6**\n\n{P1}\n\n"
+            f"Nhiệm vụ trọng tâm:\n\n{P1}\n")
+    assert article_check(body) == ([], frozenset())
+
+
+def test_short_lines_captions_and_signatures_stay() -> None:
+    body = ("Một số hình ảnh:\n\n" + P1 + "\n\nMột số hình ảnh:\n\nPhòng VHXH Tân Kỳ tổng hợp\n\n"
+            + P2 + "\n\nPhòng VHXH Tân Kỳ tổng hợp\n")
+    assert article_check(body) == ([], frozenset())
+
+
+def test_list_items_differing_in_numbers_or_dates_stay() -> None:
+    body = ("- Ngày 22/5/2026, Trung tâm Phục vụ hành chính công xã tiếp nhận 312 hồ sơ, "
+            "giải quyết đúng hạn 308 hồ sơ trực tuyến toàn trình.\n"
+            "- Ngày 29/5/2026, Trung tâm Phục vụ hành chính công xã tiếp nhận 287 hồ sơ, "
+            "giải quyết đúng hạn 280 hồ sơ trực tuyến toàn trình.\n"
+            "- Điểm thẩm định: 0,8/1 điểm, bị trừ: 0,2 điểm theo kết quả của Hội đồng thẩm định.\n"
+            "- Điểm thẩm định: 0,91/1 điểm, bị trừ: 0,09 điểm theo kết quả của Hội đồng thẩm định.\n")
+    assert article_check(body) == ([], frozenset())
+
+
+def test_keep_marker_keeps_a_repeat_and_does_not_print() -> None:
+    body = f"{P1}\n\n{P2}\n\n[giữ-lặp]: # (giữ đoạn lặp)\n{P1}\n"
+    assert article_check(body) == ([], frozenset())
+    html = render(make_parser(), body, 1).html
+    assert html.count("Việc được phê duyệt") == 2 and "giữ" not in html
+
+
+def test_keep_repeats_front_matter_keeps_the_whole_article() -> None:
+    found, removed = check_article(paragraphs(f"{P1}\n\n{P1}\n", 1, keep_all=True))
+    assert (found, removed) == ([], frozenset())
+
+
+# ---------------------------------------------------------------- warnings
+
+def test_near_duplicate_within_an_article_is_a_warning() -> None:
+    edited = P1.replace("dấu mốc quan trọng", "dấu mốc rất quan trọng")
+    found, removed = article_check(f"{P1}\n\n{P2}\n\n{edited}\n")
+    assert removed == frozenset()
+    [f] = found
+    assert (f.action, f.kind, f.line, f.of_line) == ("warning", "near", 5, 1)
+    assert 0.85 <= f.similarity < 1
+
+
+def test_earlier_paragraph_inside_a_later_longer_one_is_a_warning() -> None:
+    found, removed = article_check(f"{P2}\n\n{P4}\n\n{P1} {P2}\n")
+    assert removed == frozenset()
+    assert [(f.action, f.kind, f.of_line) for f in found] == [("warning", "contained", 1)]
+
+
+def two_articles(tmp_path: Path, first: str, second: str, issue2: int = 18) -> Path:
+    write(tmp_path, "content/2026/18/mot.md", front(18, 1) + first)
+    write(tmp_path, f"content/2026/{issue2}/hai.md", front(issue2, 2) + second)
+    return tmp_path
+
+
+def test_same_paragraph_in_two_articles_of_one_issue(tmp_path: Path) -> None:
+    root = two_articles(tmp_path, f"{P1}\n\n{P2}\n", f"{P4}\n\n{P2}\n")
+    report = check_site(load(root)[0], use_cache=False)
+    assert report.removed == {}
+    [f] = report.findings
+    assert (f.action, f.kind, f.scope, f.file, f.line) == ("warning", "exact", "issue",
+                                                           "content/2026/18/hai.md", 13)
+    assert (f.of.file, f.of.line) == ("content/2026/18/mot.md", 13)
+
+
+def test_paragraph_already_published_in_an_earlier_issue(tmp_path: Path) -> None:
+    republished = P1.replace("dấu mốc quan trọng", "dấu mốc rất quan trọng")
+    root = two_articles(tmp_path, f"{P1}\n\n{P2}\n", f"{P4}\n\n{republished}\n", issue2=19)
+    report = check_site(load(root)[0], use_cache=False)
+    [f] = report.findings
+    assert (f.action, f.kind, f.scope, f.file, f.line) == ("warning", "near", "archive",
+                                                           "content/2026/19/hai.md", 13)
+    assert (f.of.file, f.of.line) == ("content/2026/18/mot.md", 11)
+
+
+def test_removed_copies_are_not_reported_again_across_articles(tmp_path: Path) -> None:
+    root = two_articles(tmp_path, f"{P1}\n\n{P2}\n\n{P1}\n", f"{P4}\n")
+    report = check_site(load(root)[0], use_cache=False)
+    assert [(f.action, f.scope) for f in report.findings] == [("removed", "article")]
+
+
+# ---------------------------------------------------------------- the kept archive index
+
+def test_kept_index_gives_the_same_findings_and_follows_edits(tmp_path: Path) -> None:
+    write(tmp_path, "content/2026/17/a.md", front(17, 1) + f"{P1}\n\n{P2}\n")
+    write(tmp_path, "content/2026/18/b.md", front(18, 1) + f"{P4}\n\n{P2}\n")
+    cold = check_site(load(tmp_path)[0], use_cache=False)
+    first = check_site(load(tmp_path)[0])  # builds and keeps the index
+    assert (tmp_path / ".bantin-cache/dedup-archive.npz").exists()
+    write(tmp_path, "content/2026/19/c.md", front(19, 1) + f"{P3}\n\n{P1}\n")
+    warm = check_site(load(tmp_path)[0])  # the new issue against the kept index
+    assert cold.findings == first.findings
+    assert [(f.file, f.of.file) for f in warm.findings] == [
+        ("content/2026/18/b.md", "content/2026/17/a.md"),
+        ("content/2026/19/c.md", "content/2026/17/a.md")]
+    write(tmp_path, "content/2026/17/a.md", front(17, 1) + f"{P3}\n")  # an old issue edited
+    edited = check_site(load(tmp_path)[0])
+    assert edited.findings == check_site(load(tmp_path)[0], use_cache=False).findings
+    assert [(f.file, f.of.file) for f in edited.findings] == [
+        ("content/2026/19/c.md", "content/2026/17/a.md")]
+
+
+# ---------------------------------------------------------------- labelled set
+
+def labelled() -> list[dict]:
+    return json.loads((FIXTURES / "labelled.json").read_text(encoding="utf-8"))
+
+
+def scores(flags: list[tuple[bool, bool]]) -> tuple[float, float]:
+    tp = sum(label and got for label, got in flags)
+    fp = sum(got and not label for label, got in flags)
+    fn = sum(label and not got for label, got in flags)
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def test_precision_and_recall_on_the_labelled_set() -> None:
+    flags = [(it["repeat"], classify(para(it["later"], 2), para(it["earlier"], 1)) is not None)
+             for it in labelled()]
+    precision, recall = scores(flags)
+    assert len(flags) > 500 and precision >= 0.97 and recall >= 0.97, (precision, recall)
+
+
+def test_the_index_finds_the_labelled_repeats_in_one_archive(tmp_path: Path) -> None:
+    """All pairs in one archive: each later paragraph (issue 2) must find its earlier one."""
+    items = [it for it in labelled() if len(words(canonical(it["later"]))) >= 20]
+    earlier = [para(it["earlier"], 10 + k) for k, it in enumerate(items)]
+    later = [para(it["later"], 10 + k) for k, it in enumerate(items)]
+    entries = [Entry("content/1.md", "a", 1), Entry("content/2.md", "b", 2)]
+    found = check_archive(tmp_path, entries, lambda k: (earlier, later)[k], use_cache=False)
+    hit = {f.line: f.of.line for f in found}
+    flags = []
+    for k, it in enumerate(items):
+        line = 10 + k
+        same = line in hit and (hit[line] == line or items[hit[line] - 10]["earlier"]
+                                == it["earlier"])
+        flags.append((it["repeat"], same))
+    precision, recall = scores(flags)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+# ---------------------------------------------------------------- speed and summary
+
+def test_within_issue_check_is_fast(tmp_path: Path) -> None:
+    body = "\n\n".join(f"{p} Đoạn {k}." for k, p in enumerate([P1, P2, P3, P4] * 3))
+    for k in range(15):
+        write(tmp_path, f"content/2026/18/bai-{k}.md", front(18, k) + body + "\n")
+    site = load(tmp_path)[0]
+    started = time.perf_counter()
+    check_site(site, use_cache=False, archive=False)
+    assert time.perf_counter() - started < 0.25  # about 30 ms here for 180 paragraphs
+
+
+def test_summary_line() -> None:
+    assert summary_line(Report(12)) == "Đoạn lặp: không có (12 đoạn đã kiểm tra)."
+    removed = Finding("removed", "exact", "article", "a.md", 5, Where("a.md", 1), 1.0, "x")
+    near = Finding("warning", "near", "archive", "b.md", 9, Where("a.md", 3), 0.93, "y")
+    report = Report(40, [removed, near, near])
+    assert summary_line(report) == ("Đoạn lặp: đã bỏ 1 đoạn lặp khỏi bản in, 2 cảnh báo "
+                                    "(chi tiết: bantin dedup).")
+    assert format_finding(near) == ('b.md:9: cảnh báo — gần giống (93%) đã đăng ở số trước, '
+                                    'lặp a.md:3: "y"')
