@@ -1,0 +1,591 @@
+"""The print edition: one A4 PDF per issue (WeasyPrint), plus print-shop, booklet and archive
+variants, rendered in worker processes and skipped when nothing an issue uses has changed.
+
+WeasyPrint is imported lazily: a build with --no-pdf never pays for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import json
+import logging
+import mimetypes
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from .cache import CACHE_DIR, digest
+from .config import SiteConfig
+from .errors import BantinError, Diagnostic
+from .markdown import Rendered
+from .model import Issue, Site
+from .text import keep_together
+from .theme import Theme
+
+if TYPE_CHECKING:
+    from weasyprint import Document
+    from weasyprint.urls import URLFetcherResponse
+
+# Bump when this module changes what it writes for the same inputs (invalidates skipped PDFs).
+PDF_VERSION = "1"
+PRINT_TEMPLATE = "print.html"
+PRINT_CSS = "print.css"
+# 3 mm bleed and crop marks: the print shop trims the sheet to A4 along the marks.
+PRINT_SHOP_CSS = "@page { bleed: 3mm; marks: crop; }"
+ARCHIVE_VARIANT = "pdf/a-3b"
+BOOKLET_SUFFIX = "-a3-gap-doi.pdf"
+PRINT_SHOP_SUFFIX = "-nha-in.pdf"
+ARCHIVE_SUFFIX = "-luu-tru.pdf"
+Say = Callable[[str], None]
+
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+_TAG = re.compile(r"<[^>]*>")
+_FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
+_FAMILY = re.compile(r"font-family\s*:\s*[\"']?([^;\"']+)")
+_SRC_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """What to write besides the A4 file, and how to treat photos."""
+
+    print_shop: bool = False  # extra file with 3 mm bleed and crop marks
+    booklet: bool = False  # extra A3-landscape file imposed for saddle stitching
+    archive: bool = False  # extra PDF/A-3b file for long-term keeping
+    dpi: int = 300  # photos above this resolution are downsampled
+    jpeg_quality: int = 85
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    path: Path  # the A4 file
+    pages: int
+    extras: tuple[Path, ...] = ()  # print-shop, booklet, archive files
+    missing_glyphs: str = ""  # characters that no shipped font can print
+    problems: tuple[str, ...] = ()  # WeasyPrint's warnings (missing photo, bad CSS…)
+    seconds: float = 0.0
+    skipped: bool = False  # unchanged since the last build: copied, not rendered
+
+
+def pdf_file_name(config: SiteConfig, issue: Issue) -> str:
+    """site.yml's pdf_name with {issue} (18), {number} (18), {label} (01, 18) and {year}."""
+    try:
+        name = config.pdf_name.format(issue=issue.number, number=issue.number,
+                                      label=issue.number_label, year=issue.year)
+    except (KeyError, IndexError, ValueError) as e:
+        raise BantinError(
+            f'pdf_name "{config.pdf_name}" trong site.yml không dùng được ({e}) — '
+            'viết ví dụ pdf_name: "ban-tin-cchc-so-{issue}-{year}.pdf"') from None
+    if "/" in name or "\\" in name or not name.strip(". "):
+        raise BantinError(f'pdf_name "{config.pdf_name}" phải là tên một tệp, không chứa "/"')
+    return name if name.lower().endswith(".pdf") else f"{name}.pdf"
+
+
+def variant_path(path: Path, suffix: str) -> Path:
+    """ban-tin-cchc-so-18-2026.pdf -> ban-tin-cchc-so-18-2026-a3-gap-doi.pdf."""
+    return path.with_name(path.name[: -len(path.suffix)] + suffix)
+
+
+def css_string(value: str) -> Markup:
+    """A quoted CSS string, safe inside <style> (for running headers set from Python)."""
+    escaped = "".join(c if c.isprintable() and c not in '"\\<>' else f"\\{ord(c):x} "
+                      for c in value)
+    return Markup(f'"{escaped}"')
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    path: Path
+
+
+def font_faces(css: str, css_path: Path, assets: dict[str, Path],
+               asset_dirs: tuple[Path, ...]) -> tuple[FontFace, ...]:
+    """The @font-face files of a stylesheet, resolved like the URL fetcher does."""
+    faces = []
+    base = css_path.parent
+    for block in _FONT_FACE.findall(css):
+        family, url = _FAMILY.search(block), _SRC_URL.search(block)
+        if not family or not url or _SCHEME.match(url.group(1)):
+            continue
+        rel = url.group(1).strip()
+        winner = _asset_rel(base / rel, assets, asset_dirs)
+        faces.append(FontFace(family.group(1).strip(), winner or (base / rel).resolve()))
+    return tuple(faces)
+
+
+@cache
+def _cmap(path: Path, stamp: float) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def font_cmap(path: Path) -> frozenset[int]:
+    """Code points a font file maps (cached per process, refreshed when the file changes)."""
+    return _cmap(path, path.stat().st_mtime)
+
+
+def uncovered(text: str, faces: tuple[FontFace, ...]) -> str:
+    """Characters of `text` that some face of the families can't print, sorted."""
+    needed = {ord(c) for c in text if not c.isspace() and c.isprintable()}
+    missing: set[int] = set()
+    for face in faces:
+        if face.path.is_file():
+            missing |= needed - font_cmap(face.path)
+        else:
+            missing |= needed
+    return "".join(sorted(map(chr, missing)))
+
+
+def html_text(markup: str) -> str:
+    return html_lib.unescape(_TAG.sub(" ", markup))
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def _asset_rel(path: Path, assets: dict[str, Path], dirs: tuple[Path, ...]) -> Path | None:
+    """The winning theme asset for a path under any asset folder (site first, then default)."""
+    resolved = path.resolve()
+    for folder in dirs:
+        try:
+            rel = resolved.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+        if rel in assets:
+            return assets[rel]
+    return None
+
+
+def _asset_dirs(theme: Theme) -> tuple[Path, ...]:
+    return tuple(p.resolve() for p in theme.assets)
+
+
+def _make_fetcher(theme: Theme, assets: dict[str, Path], allowed: tuple[Path, ...]) -> Any:
+    """A URL fetcher that reads local files only: theme assets (site overrides default by
+    name, so a site can replace print.css and keep the shipped fonts) and photos under the
+    site; never the network, so a build can't hang on an unreachable server."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    asset_dirs = _asset_dirs(theme)
+    roots = tuple(p.resolve() for p in allowed) + asset_dirs
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise ValueError(f"không tải tệp qua mạng khi in PDF: {url}")
+            path = Path(unquote(parts.path))
+            path = _asset_rel(path, assets, asset_dirs) or path.resolve()
+            if not any(path.is_relative_to(r) for r in roots):
+                raise ValueError(f"tệp nằm ngoài thư mục trang: {path}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      {"Content-Type": mime})
+
+    return LocalFetcher()
+
+
+def absolute_images(body: str, folder: Path) -> str:
+    """Photo paths in an article are relative to its Markdown file; make them absolute."""
+    if "<img" not in body:
+        return body
+
+    def fix(m: re.Match[str]) -> str:
+        src = html_lib.unescape(m.group(2))
+        if not src or _SCHEME.match(src) or src.startswith("#"):
+            return m.group(0)
+        target = (folder / unquote(src.split("?")[0])).resolve()
+        return m.group(1) + html_lib.escape(target.as_uri()) + m.group(3)
+
+    return _IMG_SRC.sub(fix, body)
+
+
+@contextmanager
+def captured_warnings() -> Iterator[list[str]]:
+    """WeasyPrint's warnings during one render, to report them with the issue."""
+    found: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    old_propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@dataclass
+class PrintRenderer:
+    """Compiled template, stylesheet and fonts of one site, reused for all its issues."""
+
+    site: Site
+    theme: Theme
+    options: PdfOptions = field(default_factory=PdfOptions)
+    _cache: dict[str, Any] = field(default_factory=dict)  # WeasyPrint's shared image cache
+
+    def __post_init__(self) -> None:
+        self.assets = self.theme.asset_files()
+        if PRINT_CSS not in self.assets:
+            raise BantinError(f"thiếu tệp assets/{PRINT_CSS} để in PDF")
+        self.css_path = self.assets[PRINT_CSS]
+        css = self.css_path.read_text(encoding="utf-8")
+        self.faces = font_faces(css, self.css_path, self.assets, _asset_dirs(self.theme))
+        self.env = self.theme.environment()
+        self.env.filters["css_string"] = css_string
+        self.env.filters["keep_together"] = keep_together
+        try:
+            self.template = self.env.get_template(PRINT_TEMPLATE)
+        except jinja2.TemplateNotFound:
+            raise BantinError(f"thiếu mẫu layouts/{PRINT_TEMPLATE} để in PDF") from None
+
+    @cached_property
+    def fetcher(self) -> Any:
+        """Made on first use: importing WeasyPrint costs ~0.9 s, a build with nothing to
+        render again never pays it."""
+        return _make_fetcher(self.theme, self.assets, (self.site.root,))
+
+    def html(self, issue: Issue, rendered: dict[str, Rendered]) -> str:
+        """The final HTML that WeasyPrint lays out."""
+        bodies = {a.rel: absolute_images(rendered[a.rel].html, a.path.parent)
+                  for a in issue.articles}
+        cfg = self.site.config
+        return self.template.render(
+            config=cfg, site=self.site, issue=issue, bodies=bodies,
+            stylesheet=self.css_path.as_uri(),
+            running_title=f"{cfg.site_name} – {issue.label}")
+
+    def missing_glyphs(self, issue: Issue, document_html: str) -> str:
+        """Characters no shipped face can print: the body text in the first family (the
+        serif), the masthead, bands and running header in the other ones."""
+        if not self.faces:
+            return ""
+        text = html_text(document_html.split("<body", 1)[-1])
+        body_family = self.faces[0].family
+        body_faces = tuple(f for f in self.faces if f.family == body_family)
+        found = set(uncovered(text, body_faces))
+        others = tuple(f for f in self.faces if f.family != body_family)
+        cfg = self.site.config
+        display = " ".join((cfg.title, cfg.publisher, cfg.site_name, issue.label, issue.banner,
+                            *(g.section.name for g in issue.sections)))
+        found |= set(uncovered(display, others))
+        return "".join(sorted(found))
+
+    def layout(self, document_html: str, print_shop: bool = False) -> Document:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        extra = [CSS(string=PRINT_SHOP_CSS, font_config=fonts)] if print_shop else []
+        doc = HTML(string=document_html, base_url=self.site.root.resolve().as_uri() + "/",
+                   url_fetcher=self.fetcher)
+        return doc.render(font_config=fonts, stylesheets=extra, **self.write_options())
+
+    def write_options(self) -> dict[str, Any]:
+        return {"dpi": self.options.dpi, "jpeg_quality": self.options.jpeg_quality,
+                "cache": self._cache}
+
+    def render(self, issue: Issue, rendered: dict[str, Rendered], out_path: Path) -> PdfResult:
+        started = time.perf_counter()
+        document_html = self.html(issue, rendered)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        extras: list[Path] = []
+        with captured_warnings() as problems:
+            doc = self.layout(document_html)
+            doc.write_pdf(out_path, **self.write_options())
+            if self.options.archive:
+                path = variant_path(out_path, ARCHIVE_SUFFIX)
+                doc.write_pdf(path, pdf_variant=ARCHIVE_VARIANT, **self.write_options())
+                extras.append(path)
+            if self.options.print_shop:
+                path = variant_path(out_path, PRINT_SHOP_SUFFIX)
+                self.layout(document_html, print_shop=True).write_pdf(
+                    path, **self.write_options())
+                extras.append(path)
+        if self.options.booklet:
+            path = variant_path(out_path, BOOKLET_SUFFIX)
+            impose_booklet(out_path, path)
+            extras.append(path)
+        return PdfResult(out_path, len(doc.pages), tuple(extras),
+                         self.missing_glyphs(issue, document_html),
+                         tuple(dict.fromkeys(problems)), time.perf_counter() - started)
+
+
+def render_issue_pdf(site: Site, issue: Issue, rendered: dict[str, Rendered], theme: Theme,
+                     out_path: Path, options: PdfOptions | None = None) -> PdfResult:
+    """Write the A4 PDF of one issue (and the variants the options ask for)."""
+    return PrintRenderer(site, theme, options or PdfOptions()).render(issue, rendered, out_path)
+
+
+# --------------------------------------------------------------------------- booklet
+
+
+def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
+    """Page pairs (left, right) of each A3 side, 0-based, None for a blank page.
+
+    Sheets are printed duplex (flip on the short edge) and nested, then folded and
+    stapled: the first side holds the last and first pages, the next one pages 2 and n-1…
+    """
+    n = -(-pages // 4) * 4
+
+    def page(p: int) -> int | None:
+        return p if p < pages else None  # the padding at the end is blank
+
+    sides: list[tuple[int | None, int | None]] = []
+    for i in range(n // 4):
+        sides.append((page(n - 1 - 2 * i), page(2 * i)))  # front of sheet i
+        sides.append((page(2 * i + 1), page(n - 2 - 2 * i)))  # its back
+    return sides
+
+
+def impose_booklet(source: Path, target: Path) -> int:
+    """Two A4 pages side by side on A3 landscape, in booklet order; returns the A3 sides."""
+    try:
+        from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+    except ImportError:  # pragma: no cover - pypdf is a dependency
+        raise BantinError("cần gói pypdf để dàn trang in gấp đôi: pip install pypdf") from None
+    reader = PdfReader(source)
+    first = reader.pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    writer = PdfWriter()
+    sides = booklet_order(len(reader.pages))
+    for left, right in sides:
+        sheet = PageObject.create_blank_page(width=2 * width, height=height)
+        for index, dx in ((left, 0.0), (right, width)):
+            if index is not None:
+                sheet.merge_transformed_page(reader.pages[index],
+                                             Transformation().translate(tx=dx, ty=0))
+        writer.add_page(sheet)
+    writer.add_metadata({k: str(v) for k, v in (reader.metadata or {}).items()})
+    with target.open("wb") as f:
+        writer.write(f)
+    return len(sides)
+
+
+# --------------------------------------------------------------------------- many issues
+
+
+def theme_digest(theme: Theme, renderer_assets: dict[str, Path] | None = None) -> str:
+    """Templates, print styles and fonts: what every issue's PDF depends on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        weasyprint_version = version("weasyprint")
+    except PackageNotFoundError:  # pragma: no cover - a source checkout of WeasyPrint
+        import weasyprint
+
+        weasyprint_version = weasyprint.__version__
+    parts = [PDF_VERSION, weasyprint_version]
+    for folder in theme.layouts:
+        if folder.is_dir():
+            for p in sorted(folder.glob("*.html")):
+                if p.name.startswith(("print", "_")):
+                    parts += [str(p), file_digest(p)]
+    assets = renderer_assets if renderer_assets is not None else theme.asset_files()
+    for rel, p in sorted(assets.items()):
+        if rel.startswith(("print", "fonts/")) or rel.endswith(".css"):
+            parts += [rel, file_digest(p)]
+    return digest(*parts)
+
+
+def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: str,
+                 options: PdfOptions) -> str:
+    """Everything one issue's PDF depends on: its articles as rendered, its issue file's
+    values, the site config, the theme (base) and the photos the articles show."""
+    parts = [base, repr(options), repr(site.config), repr(issue)]
+    for a in issue.articles:
+        body = rendered[a.rel].html
+        parts.append(body)
+        for m in _IMG_SRC.finditer(absolute_images(body, a.path.parent)):
+            src = html_lib.unescape(m.group(2))
+            if src.startswith("file:"):
+                photo = Path(unquote(urlsplit(src).path))
+                parts.append(file_digest(photo) if photo.is_file() else f"missing:{photo}")
+    return digest(*parts)
+
+
+# Set before worker processes are forked, so the children inherit site, renders and
+# compiled templates (and WeasyPrint already imported) instead of receiving pickles.
+_FORKED: dict[str, Any] = {}
+
+
+def _render_one(index: int) -> PdfResult:
+    renderer: PrintRenderer = _FORKED["renderer"]
+    issue = renderer.site.issues[index]
+    target: Path = _FORKED["targets"][index]
+    return renderer.render(issue, _FORKED["rendered"], target)
+
+
+@dataclass
+class PdfBuild:
+    """Outcome of build_pdfs: one result per issue, by issue key."""
+
+    results: dict[tuple[int, int], PdfResult]
+    manifest: dict[str, str]  # relative PDF path -> input digest, for the next build
+    rendered_count: int = 0
+    seconds: float = 0.0
+
+    @property
+    def names(self) -> dict[tuple[int, int], str]:
+        """Issue key -> file name, as SiteContent.pdfs wants it."""
+        return {key: r.path.name for key, r in self.results.items()}
+
+    def warnings(self, site: Site) -> list[Diagnostic]:
+        """Missing glyphs and WeasyPrint's complaints, as build warnings."""
+        out = []
+        for issue in site.issues:
+            result = self.results.get(issue.key)
+            if result is None:
+                continue
+            where = f"{issue.year}/{issue.number}/{result.path.name}"
+            if result.missing_glyphs:
+                chars = " ".join(f"{c} (U+{ord(c):04X})" for c in result.missing_glyphs)
+                out.append(Diagnostic(where, None, f"phông chữ kèm theo không có ký tự {chars}",
+                                      "thay bằng ký tự khác hoặc thêm phông vào assets/fonts/",
+                                      warning=True))
+            out += [Diagnostic(where, None, f"WeasyPrint: {p}", warning=True)
+                    for p in result.problems]
+        return out
+
+
+MANIFEST = "pdf.json"
+
+
+def load_manifest(root: Path) -> dict[str, str]:
+    """What the last build's PDFs were made from (relative path -> input digest)."""
+    try:
+        data = json.loads((root / CACHE_DIR / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def save_manifest(root: Path, manifest: dict[str, str]) -> None:
+    path = root / CACHE_DIR / MANIFEST
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only site still builds; its PDFs are just rendered again next time
+
+
+def issue_pdf_rel(config: SiteConfig, issue: Issue) -> str:
+    """public/<year>/<số>/<pdf name>, next to the issue page."""
+    return f"{issue.year}/{issue.number}/{pdf_file_name(config, issue)}"
+
+
+def _reuse(previous: Path | None, rel: str, target: Path, extras: tuple[str, ...]) -> bool:
+    """Hard-link (or copy) last build's unchanged PDF and its variants into the new output."""
+    if previous is None:
+        return False
+    names = (rel, *(str(variant_path(Path(rel), s)) for s in extras))
+    sources = [previous / n for n in names]
+    if not all(s.is_file() for s in sources):
+        return False
+    for src, name in zip(sources, names, strict=True):
+        dst = target.parent / Path(name).name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copyfile(src, dst)
+    return True
+
+
+def _extra_suffixes(options: PdfOptions) -> tuple[str, ...]:
+    return tuple(s for on, s in ((options.archive, ARCHIVE_SUFFIX),
+                                 (options.print_shop, PRINT_SHOP_SUFFIX),
+                                 (options.booklet, BOOKLET_SUFFIX)) if on)
+
+
+def build_pdfs(site: Site, rendered: dict[str, Rendered], theme: Theme, out: Path, *,
+               options: PdfOptions | None = None, previous: Path | None = None,
+               manifest: dict[str, str] | None = None, workers: int = 1,
+               say: Say = lambda _: None) -> PdfBuild:
+    """The PDF of every issue into `out`; an issue whose inputs have the digest recorded in
+    `manifest` is taken from `previous` (last build's output) instead of being rendered.
+    Several issues render in `workers` forked processes that live for the whole run."""
+    started = time.perf_counter()
+    options = options or PdfOptions()
+    manifest = manifest or {}
+    renderer = PrintRenderer(site, theme, options)
+    base = theme_digest(theme, renderer.assets)
+    suffixes = _extra_suffixes(options)
+    results: dict[tuple[int, int], PdfResult] = {}
+    new_manifest: dict[str, str] = {}
+    todo: list[int] = []
+    targets: dict[int, Path] = {}
+    for i, issue in enumerate(site.issues):
+        rel = issue_pdf_rel(site.config, issue)
+        key = issue_digest(site, issue, rendered, base, options)
+        new_manifest[rel] = key
+        targets[i] = out / rel
+        if manifest.get(rel) == key and _reuse(previous, rel, targets[i], suffixes):
+            results[issue.key] = PdfResult(targets[i], 0, skipped=True)
+        else:
+            todo.append(i)
+    workers = max(1, min(workers, len(todo)))
+    if sys.platform == "win32" or not hasattr(os, "fork"):
+        workers = 1
+    _FORKED.update(renderer=renderer, rendered=rendered, targets=targets)
+    try:
+        if workers == 1:
+            done = [_render_one(i) for i in todo]
+        else:
+            import weasyprint  # noqa: F401  - imported once here, inherited by the workers
+
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                done = list(pool.map(_render_one, todo, chunksize=1))
+    finally:
+        _FORKED.clear()
+    for i, result in zip(todo, done, strict=True):
+        results[site.issues[i].key] = result
+    if site.issues:
+        kept = len(site.issues) - len(todo)
+        say(f"  … đã in {len(todo)} bản PDF"
+            + (f", giữ nguyên {kept} bản không đổi" if kept else ""))
+    return PdfBuild(results, new_manifest, len(todo), time.perf_counter() - started)
