@@ -1,4 +1,4 @@
-"""The build pipeline: sources -> model -> rendered fragments -> site (and later PDF)."""
+"""The build pipeline: sources -> model -> repeat check -> rendered fragments -> site and PDF."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from typing import Any
 
 from .cache import Cache, digest
 from .content import load_site
+from .dedup import Report, check_site, summary_line
 from .errors import Diagnostic, Diagnostics
 from .markdown import RENDER_VERSION, Rendered, make_parser, render
 from .model import Article, Site
 from .output import check_output_dir, staged_output
+from .pdf import PdfOptions, build_pdfs, load_manifest, pdf_file_name, save_manifest
 from .site import SiteContent, SiteWriter, collect
 from .text import format_count
 from .theme import load_theme
@@ -35,6 +37,7 @@ class BuildOptions:
     pdf: bool = True
     use_cache: bool = True
     workers: int | None = None  # default: one per core
+    print_options: PdfOptions = field(default_factory=PdfOptions)
 
 
 @dataclass
@@ -43,22 +46,32 @@ class BuildResult:
     pages: list[str]
     warnings: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    dedup: Report | None = None
+    pdfs: int = 0  # PDFs rendered (not counting unchanged ones kept from the last build)
 
 
-def render_key(a: Article) -> str:
-    return digest(RENDER_VERSION, str(a.body_line), a.body)
+# Article rel -> source lines of the repeated paragraphs the check removed from it.
+Removed = dict[str, frozenset[int]]
 
 
-def render_articles(site: Site, cache: Cache) -> dict[str, Rendered]:
-    """Markdown of every article, rendered once; unchanged bodies come from the cache."""
+def render_key(a: Article, removed: Removed) -> str:
+    skip = ",".join(map(str, sorted(removed.get(a.rel, ()))))
+    return digest(RENDER_VERSION, str(a.body_line), a.body, skip)
+
+
+def render_articles(site: Site, cache: Cache, removed: Removed | None = None,
+                    ) -> dict[str, Rendered]:
+    """Markdown of every article, rendered once, without the removed repeats; unchanged
+    bodies come from the cache."""
+    removed = removed or {}
     md = None
     out: dict[str, Rendered] = {}
     for a in site.articles:
-        key = render_key(a)
+        key = render_key(a, removed)
         hit = cache.get(key)
         if hit is None:
             md = md or make_parser()
-            hit = render(md, a.body, a.body_line)
+            hit = render(md, a.body, a.body_line, removed.get(a.rel, frozenset()))
             cache.put(key, hit)
         out[a.rel] = hit
     return out
@@ -80,6 +93,7 @@ def _write_issues(indices: list[int]) -> dict[str, tuple[str, Rendered]]:
     """Render the missing Markdown of some issues and write their pages; returns new renders."""
     content: SiteContent = _FORKED["content"]
     writer: SiteWriter = _FORKED["writer"]
+    removed: Removed = _FORKED["removed"]
     md = None
     new: dict[str, tuple[str, Rendered]] = {}
     for i in indices:
@@ -87,9 +101,9 @@ def _write_issues(indices: list[int]) -> dict[str, tuple[str, Rendered]]:
         for a in issue.articles:
             if a.rel not in content.rendered:
                 md = md or make_parser()
-                r = render(md, a.body, a.body_line)
+                r = render(md, a.body, a.body_line, removed.get(a.rel, frozenset()))
                 content.rendered[a.rel] = r
-                new[a.rel] = (render_key(a), r)
+                new[a.rel] = (render_key(a, removed), r)
         writer.write_issue(issue)
     return new
 
@@ -104,10 +118,10 @@ def _worker_count(options: BuildOptions, site: Site) -> int:
     return max(1, options.workers or os.cpu_count() or 1)
 
 
-def write_pages(content: SiteContent, writer: SiteWriter, cache: Cache, workers: int,
-                say: Say) -> None:
+def write_pages(content: SiteContent, writer: SiteWriter, removed: Removed, cache: Cache,
+                workers: int, say: Say) -> None:
     """Issue and article pages, split over forked workers when the site is large."""
-    _FORKED.update(content=content, writer=writer)
+    _FORKED.update(content=content, writer=writer, removed=removed)
     try:
         n = len(content.site.issues)
         if workers == 1:
@@ -136,16 +150,31 @@ def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
     site, warnings = load(root, options.drafts)
     say(f"Đã đọc {format_count(len(site.articles))} bài trong "
         f"{format_count(len(site.issues))} số bản tin.")
+    dedup = check_site(site, use_cache=options.use_cache)
+    say(summary_line(dedup))
     cache = Cache(root, "markdown", enabled=options.use_cache)
     rendered: dict[str, Rendered] = {}
     for a in site.articles:
-        hit = cache.get(render_key(a))
+        hit = cache.get(render_key(a, dedup.removed))
         if hit is not None:
             rendered[a.rel] = hit
-    content = collect(site, rendered)
+    pdfs = {i.key: pdf_file_name(site.config, i) for i in site.issues} if options.pdf else {}
+    content = collect(site, rendered, pdfs)
+    theme = load_theme(root)
+    printed = None
     with staged_output(out) as stage:
-        writer = SiteWriter(content, load_theme(root), stage)
-        write_pages(content, writer, cache, _worker_count(options, site), say)
+        writer = SiteWriter(content, theme, stage)
+        write_pages(content, writer, dedup.removed, cache, _worker_count(options, site), say)
         pages = writer.write_common()
+        if options.pdf:
+            printed = build_pdfs(
+                site, content.rendered, theme, stage, options=options.print_options,
+                previous=out if out.is_dir() else None,
+                manifest=load_manifest(root) if options.use_cache else {},
+                workers=max(1, options.workers or os.cpu_count() or 1), say=say)
+            warnings += printed.warnings(site)
     cache.save()
-    return BuildResult(site, pages, warnings, time.perf_counter() - started)
+    if printed is not None and options.use_cache:
+        save_manifest(root, printed.manifest)
+    return BuildResult(site, pages, warnings, time.perf_counter() - started, dedup,
+                       printed.rendered_count if printed else 0)

@@ -13,11 +13,13 @@ import jinja2
 
 from . import __version__
 from .build import BuildOptions, build, load
+from .dedup import format_finding, run_dedup
 from .errors import BantinError, ContentError, Diagnostic, UsageError
+from .pdf import PdfOptions
 from .scaffold import new_article
 from .text import format_count
 
-COMMANDS = ("build", "check", "new")
+COMMANDS = ("build", "check", "dedup", "new")
 
 _ARGPARSE_MESSAGES = [
     (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
@@ -72,9 +74,23 @@ def make_parser() -> VietnameseParser:
     b.add_argument("--drafts", action="store_true", help="dựng cả bài nháp (draft: true)")
     b.add_argument("--no-cache", action="store_true",
                    help="bỏ qua bộ nhớ đệm .bantin-cache/")
+    b.add_argument("--print-shop", action="store_true",
+                   help="thêm bản PDF gửi nhà in: chừa xén 3 mm và dấu cắt (…-nha-in.pdf)")
+    b.add_argument("--booklet", action="store_true",
+                   help="thêm bản A3 ngang dàn trang để in hai mặt, gấp đôi, đóng ghim giữa "
+                        "(…-a3-gap-doi.pdf)")
+    b.add_argument("--archive", action="store_true",
+                   help="thêm bản PDF/A để lưu trữ lâu dài (…-luu-tru.pdf)")
     c = sub.add_parser("check", add_help=False, help="kiểm tra nội dung, không dựng gì")
     _common(c)
     c.add_argument("--drafts", action="store_true", help="kiểm tra cả bài nháp")
+    d = sub.add_parser("dedup", add_help=False,
+                       help="tìm đoạn lặp: trong bài, giữa các bài cùng số, với các số trước")
+    _common(d)
+    d.add_argument("--json", action="store_true", help="in báo cáo dạng JSON cho máy đọc")
+    d.add_argument("--fix", action="store_true",
+                   help="xóa các đoạn lặp khỏi tệp Markdown nguồn (hiện phần thay đổi, hỏi trước)")
+    d.add_argument("--yes", action="store_true", help="với --fix: sửa luôn, không hỏi lại")
     n = sub.add_parser("new", add_help=False, help="tạo bài mới với phần khai báo điền sẵn")
     _common(n)
     n.add_argument("title", metavar="TIÊU_ĐỀ", help="tiêu đề bài viết, đặt trong ngoặc kép")
@@ -111,14 +127,28 @@ def _say(message: str) -> None:
 def run_build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     out = args.out.resolve() if args.out else root / "public"
+    printing = PdfOptions(print_shop=args.print_shop, booklet=args.booklet,
+                          archive=args.archive)
+    if args.no_pdf and printing != PdfOptions():
+        raise UsageError("--no-pdf không đi cùng --print-shop, --booklet hay --archive — "
+                         "bỏ một trong hai")
     options = BuildOptions(root=root, out=out, drafts=args.drafts, pdf=not args.no_pdf,
-                           use_cache=not args.no_cache)
+                           use_cache=not args.no_cache, print_options=printing)
     result = build(options, say=_say)
+    if args.verbose and result.dedup:
+        for f in result.dedup.findings:
+            print(format_finding(f), file=sys.stderr)
     _warnings(result.warnings, args.verbose)
     seconds = f"{result.seconds:.1f}".replace(".", ",")
-    print(f"Xong: {format_count(len(result.pages))} trang, "
+    pdf = f", {format_count(len(result.site.issues))} bản PDF" if options.pdf else ""
+    print(f"Xong: {format_count(len(result.pages))} trang web{pdf}, "
           f"{format_count(len(result.site.issues))} số bản tin, vào {out} trong {seconds} giây.")
     return 0
+
+
+def run_dedup_command(args: argparse.Namespace) -> int:
+    return run_dedup(args.root.resolve(), json_output=args.json, fix=args.fix, yes=args.yes,
+                     verbose=args.verbose)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -170,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.root.is_dir():
             raise UsageError(f"không có thư mục {args.root} — kiểm tra lại --root")
-        return {"build": run_build, "check": run_check, "new": run_new}[args.command](args)
+        commands = {"build": run_build, "check": run_check, "dedup": run_dedup_command,
+                    "new": run_new}
+        return commands[args.command](args)
     except ContentError as exc:
         _print_diagnostics(exc.diagnostics)
         n = len(exc.diagnostics)

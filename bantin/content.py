@@ -17,7 +17,7 @@ from .text import closest, slugify
 
 ARTICLE_KEYS = (
     "title", "issue", "year", "week", "editor", "commune", "section", "author", "source",
-    "slug", "order", "date", "draft", "tags",
+    "slug", "order", "date", "draft", "tags", "keep_repeats",
 )
 ISSUE_KEYS = ("week", "date", "direction", "editorial", "banner", "order")
 COMMUNE_WORDS = ("Xã", "Phường", "Thị trấn", "Đặc khu")
@@ -238,6 +238,10 @@ def build_article(
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         chk.error("draft", "draft chỉ nhận true hoặc false", "viết draft: true")
+    keep_repeats = data.get("keep_repeats", False)
+    if not isinstance(keep_repeats, bool):
+        chk.error("keep_repeats", "keep_repeats chỉ nhận true hoặc false",
+                  "viết keep_repeats: true để giữ mọi đoạn lặp của bài này")
     tags = _lines_of(data.get("tags"))
     if tags is None:
         chk.error("tags", "tags phải là danh sách từ khóa", "viết tags: [chuyển đổi số, TTHC]")
@@ -253,6 +257,7 @@ def build_article(
         section=section, commune=commune, commune_slug=slugify(commune) if commune else None,
         author=author or (), source=source, slug=slug or slugify(title) or "bai-viet",
         order=order, date=art_date, draft=bool(draft), tags=tags or (), body=body,
+        keep_repeats=keep_repeats is True,
         body_line=body_line, lines=dict(doc.lines),
     )
 

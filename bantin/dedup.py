@@ -44,7 +44,6 @@ TOP_CANDIDATES = 5  # closer looks per paragraph, best estimates first
 PSEUDO_HEADING_WORDS = 20  # a bold line or a short line ending in ":" this short is a heading
 EXCERPT_CHARS = 80
 SHOW_FINDINGS = 50  # `bantin dedup` without -v lists this many
-KEEP_KEY = "keep_repeats"
 KEEP_MARK = re.compile(r"^\s*(?:>\s*)*\[(?:giữ|giu)[-_ ](?:lặp|lap)\]:", re.IGNORECASE)
 _BOLD_LINE = re.compile(r"^\s*(?:[-+*]\s+|\d+[.)]\s+)?(\*\*|__)(?:(?!\1).)+\1\s*:?\s*$")
 _SENTINEL = 0xFFFFFFFF
@@ -378,8 +377,8 @@ def article_key(a: Article) -> str:
 
 
 def keeps_all(a: Article) -> bool:
-    """Front matter keep_repeats: true (once content.py passes it through to the model)."""
-    return bool(getattr(a, KEEP_KEY, False))
+    """Front matter keep_repeats: true."""
+    return a.keep_repeats
 
 
 @dataclass

@@ -42,6 +42,7 @@ class Article:
     tags: tuple[str, ...]
     body: str
     body_line: int  # file line of the body's first line
+    keep_repeats: bool = False  # front matter keep_repeats: true — never drop a repeat
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -586,6 +586,9 @@ def build_pdfs(site: Site, rendered: dict[str, Rendered], theme: Theme, out: Pat
         results[site.issues[i].key] = result
     if site.issues:
         kept = len(site.issues) - len(todo)
-        say(f"  … đã in {len(todo)} bản PDF"
-            + (f", giữ nguyên {kept} bản không đổi" if kept else ""))
+        if todo:
+            say(f"  … đã in {len(todo)} bản PDF"
+                + (f", giữ nguyên {kept} bản không đổi" if kept else ""))
+        else:
+            say(f"  … không cần in lại PDF: {kept} bản không đổi")
     return PdfBuild(results, new_manifest, len(todo), time.perf_counter() - started)

@@ -20,7 +20,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from bantin import pdf
-from bantin.build import BuildOptions, load, render_articles
+from bantin.build import load, render_articles
 from bantin.cache import Cache
 from bantin.markdown import Rendered
 from bantin.model import Site
@@ -424,8 +424,6 @@ def test_numbers_stay_with_their_units(built: Built) -> None:
         assert not broken_unit and not broken_number, (line, following)
 
 
-@pytest.mark.skipif("print_options" not in BuildOptions.__dataclass_fields__,
-                    reason="bantin build does not write PDFs yet (integration pending)")
 def test_build_writes_links_and_keeps_the_pdf(tmp_path: Path) -> None:
     from bantin.cli import main
 
