@@ -10,13 +10,25 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from markdown_it import MarkdownIt
 
 from .cache import Cache, digest
 from .content import load_site
-from .dedup import Report, check_site, summary_line
+from .dedup import (
+    ArticleResult,
+    Para,
+    RepeatCheck,
+    Report,
+    check_paragraphs,
+    check_site,
+    keeps_all,
+    paragraphs,
+    summary_line,
+)
 from .errors import Diagnostic, Diagnostics
-from .markdown import RENDER_VERSION, Rendered, make_parser, render
+from .markdown import RENDER_VERSION, Rendered, make_parser, parse, render_parsed
 from .model import Article, Site
 from .output import check_output_dir, staged_output
 from .pdf import PdfOptions, build_pdfs, load_manifest, pdf_file_name, save_manifest
@@ -50,30 +62,52 @@ class BuildResult:
     pdfs: int = 0  # PDFs rendered (not counting unchanged ones kept from the last build)
 
 
-# Article rel -> source lines of the repeated paragraphs the check removed from it.
-Removed = dict[str, frozenset[int]]
-
-
-def render_key(a: Article, removed: Removed) -> str:
-    skip = ",".join(map(str, sorted(removed.get(a.rel, ()))))
+def render_key(a: Article, removed: frozenset[int]) -> str:
+    skip = ",".join(map(str, sorted(removed)))
     return digest(RENDER_VERSION, str(a.body_line), a.body, skip)
 
 
-def render_articles(site: Site, cache: Cache, removed: Removed | None = None,
-                    ) -> dict[str, Rendered]:
-    """Markdown of every article, rendered once, without the removed repeats; unchanged
-    bodies come from the cache."""
-    removed = removed or {}
-    md = None
+class Prepared(NamedTuple):
+    """One article parsed once, checked for repeats, and rendered without them."""
+
+    rendered: Rendered
+    key: str  # render cache key
+    paras: tuple[Para, ...]
+    check: ArticleResult
+
+
+def prepare(md: MarkdownIt, a: Article) -> Prepared:
+    parsed = parse(md, a.body, a.body_line)
+    paras = paragraphs(a.body, a.body_line, keeps_all(a), blocks=parsed.blocks)
+    check = check_paragraphs(paras)
+    rendered = render_parsed(md, parsed, check.removed)
+    return Prepared(rendered, render_key(a, check.removed), paras, check)
+
+
+def cached_renders(site: Site, cache: Cache, check: RepeatCheck) -> dict[str, Rendered]:
+    """Renders of the articles whose text (and so whose removed repeats) did not change."""
     out: dict[str, Rendered] = {}
     for a in site.articles:
-        key = render_key(a, removed)
-        hit = cache.get(key)
-        if hit is None:
+        result = check.cached(a)
+        hit = cache.get(render_key(a, result.removed)) if result is not None else None
+        if hit is not None:
+            out[a.rel] = hit
+    return out
+
+
+def render_articles(site: Site, cache: Cache, check: RepeatCheck | None = None,
+                    ) -> dict[str, Rendered]:
+    """Every article rendered without its removed repeats, unchanged ones from the cache."""
+    check = check or RepeatCheck(Cache(site.root, "dedup", enabled=False))
+    out = cached_renders(site, cache, check)
+    md = None
+    for a in site.articles:
+        if a.rel not in out:
             md = md or make_parser()
-            hit = render(md, a.body, a.body_line, removed.get(a.rel, frozenset()))
-            cache.put(key, hit)
-        out[a.rel] = hit
+            done = prepare(md, a)
+            out[a.rel] = done.rendered
+            cache.put(done.key, done.rendered)
+            check.accept(a, done.paras, done.check)
     return out
 
 
@@ -89,21 +123,19 @@ def load(root: Path, drafts: bool = False) -> tuple[Site, list[Diagnostic]]:
 _FORKED: dict[str, Any] = {}
 
 
-def _write_issues(indices: list[int]) -> dict[str, tuple[str, Rendered]]:
+def _write_issues(indices: list[int]) -> dict[str, Prepared]:
     """Render the missing Markdown of some issues and write their pages; returns new renders."""
     content: SiteContent = _FORKED["content"]
     writer: SiteWriter = _FORKED["writer"]
-    removed: Removed = _FORKED["removed"]
     md = None
-    new: dict[str, tuple[str, Rendered]] = {}
+    new: dict[str, Prepared] = {}
     for i in indices:
         issue = content.site.issues[i]
         for a in issue.articles:
             if a.rel not in content.rendered:
                 md = md or make_parser()
-                r = render(md, a.body, a.body_line, removed.get(a.rel, frozenset()))
-                content.rendered[a.rel] = r
-                new[a.rel] = (render_key(a, removed), r)
+                new[a.rel] = prepare(md, a)
+                content.rendered[a.rel] = new[a.rel].rendered
         writer.write_issue(issue)
     return new
 
@@ -118,10 +150,11 @@ def _worker_count(options: BuildOptions, site: Site) -> int:
     return max(1, options.workers or os.cpu_count() or 1)
 
 
-def write_pages(content: SiteContent, writer: SiteWriter, removed: Removed, cache: Cache,
+def write_pages(content: SiteContent, writer: SiteWriter, cache: Cache, check: RepeatCheck,
                 workers: int, say: Say) -> None:
-    """Issue and article pages, split over forked workers when the site is large."""
-    _FORKED.update(content=content, writer=writer, removed=removed)
+    """Issue and article pages, split over forked workers when the site is large; articles
+    not in the cache are checked for repeats and rendered on the way."""
+    _FORKED.update(content=content, writer=writer)
     try:
         n = len(content.site.issues)
         if workers == 1:
@@ -136,9 +169,11 @@ def write_pages(content: SiteContent, writer: SiteWriter, removed: Removed, cach
                     new.update(future.result())
                     if done % workers == 0 or done == len(futures):
                         say(f"  … đã dựng {done * 100 // len(futures)}% số bản tin và bài")
-        for rel, (key, r) in new.items():
-            content.rendered[rel] = r
-            cache.put(key, r)
+        articles = {a.rel: a for a in content.site.articles}
+        for rel, done in new.items():
+            content.rendered[rel] = done.rendered
+            cache.put(done.key, done.rendered)
+            check.accept(articles[rel], done.paras, done.check)
     finally:
         _FORKED.clear()
 
@@ -150,22 +185,19 @@ def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
     site, warnings = load(root, options.drafts)
     say(f"Đã đọc {format_count(len(site.articles))} bài trong "
         f"{format_count(len(site.issues))} số bản tin.")
-    dedup = check_site(site, use_cache=options.use_cache)
-    say(summary_line(dedup))
     cache = Cache(root, "markdown", enabled=options.use_cache)
-    rendered: dict[str, Rendered] = {}
-    for a in site.articles:
-        hit = cache.get(render_key(a, dedup.removed))
-        if hit is not None:
-            rendered[a.rel] = hit
+    check = RepeatCheck.for_site(root, options.use_cache)
+    rendered = cached_renders(site, cache, check)
     pdfs = {i.key: pdf_file_name(site.config, i) for i in site.issues} if options.pdf else {}
     content = collect(site, rendered, pdfs)
     theme = load_theme(root)
     printed = None
     with staged_output(out) as stage:
         writer = SiteWriter(content, theme, stage)
-        write_pages(content, writer, dedup.removed, cache, _worker_count(options, site), say)
+        write_pages(content, writer, cache, check, _worker_count(options, site), say)
         pages = writer.write_common()
+        dedup = check_site(site, use_cache=options.use_cache, run=check)
+        say(summary_line(dedup))
         if options.pdf:
             printed = build_pdfs(
                 site, content.rendered, theme, stage, options=options.print_options,

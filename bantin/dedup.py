@@ -31,7 +31,7 @@ from markdown_it import MarkdownIt
 from .cache import Cache, digest
 from .canonical import canonical
 from .dedup_index import ShingleIndex, is_number, pack, shingles, token_ids, words
-from .markdown import extract_blocks, make_parser
+from .markdown import Block, extract_blocks, make_parser
 from .model import Article, Issue, Site
 from .text import format_count
 
@@ -138,9 +138,12 @@ def _marked(lines: list[str], index: int) -> bool:
 
 
 def paragraphs(body: str, body_line: int, keep_all: bool = False,
-               md: MarkdownIt | None = None) -> tuple[Para, ...]:
-    """The text blocks of an article body; bold or colon lead-ins open a sub-scope."""
-    blocks = extract_blocks((md or _parser()).parse(body), body_line)
+               md: MarkdownIt | None = None, blocks: Sequence[Block] | None = None,
+               ) -> tuple[Para, ...]:
+    """The text blocks of an article body; bold or colon lead-ins open a sub-scope.
+    `blocks`: the body's blocks when the caller has parsed it already (the build does)."""
+    if blocks is None:
+        blocks = extract_blocks((md or _parser()).parse(body), body_line)
     lines = body.split("\n")
     out: list[Para] = []
     scope, pseudo = 0, 0
@@ -381,28 +384,49 @@ def keeps_all(a: Article) -> bool:
     return a.keep_repeats
 
 
+def check_paragraphs(paras: Sequence[Para]) -> ArticleResult:
+    found, removed = check_article(paras)
+    return ArticleResult(len(paras), tuple(found), removed)
+
+
 @dataclass
-class _SiteCheck:
-    """One run over a site: per-article and per-issue results come from the cache."""
+class RepeatCheck:
+    """One run over a site: per-article and per-issue results come from the cache.
+
+    The build checks articles itself while it renders them (one Markdown parse for both)
+    and hands the results over with `accept`; `report` does the rest.
+    """
 
     cache: Cache
     parsed: dict[str, tuple[Para, ...]] = field(default_factory=dict)
     results: dict[str, ArticleResult] = field(default_factory=dict)
+
+    @classmethod
+    def for_site(cls, root: Path, use_cache: bool = True) -> RepeatCheck:
+        return cls(Cache(root, "dedup", enabled=use_cache))
 
     def paras(self, a: Article) -> tuple[Para, ...]:
         if a.rel not in self.parsed:
             self.parsed[a.rel] = paragraphs(a.body, a.body_line, keeps_all(a))
         return self.parsed[a.rel]
 
+    def cached(self, a: Article) -> ArticleResult | None:
+        """The article's result from an earlier build, if its text did not change."""
+        hit = self.results.get(a.rel) or self.cache.get("a" + article_key(a))
+        if hit is not None:
+            self.results[a.rel] = hit
+        return hit
+
+    def accept(self, a: Article, paras: tuple[Para, ...], result: ArticleResult) -> None:
+        self.parsed[a.rel] = paras
+        self.results[a.rel] = result
+        self.cache.put("a" + article_key(a), result)
+
     def article(self, a: Article) -> ArticleResult:
-        key = "a" + article_key(a)
-        hit = self.cache.get(key)
+        hit = self.cached(a)
         if hit is None:
-            paras = self.paras(a)
-            found, removed = check_article(paras)
-            hit = ArticleResult(len(paras), tuple(found), removed)
-            self.cache.put(key, hit)
-        self.results[a.rel] = hit
+            hit = check_paragraphs(self.paras(a))
+            self.accept(a, self.paras(a), hit)
         return hit
 
     def printed(self, a: Article) -> tuple[Para, ...]:
@@ -419,9 +443,11 @@ class _SiteCheck:
         return list(hit)
 
 
-def check_site(site: Site, *, use_cache: bool = True, archive: bool = True) -> Report:
-    """All findings of a site; report.removed says what the renderer must drop."""
-    run = _SiteCheck(Cache(site.root, "dedup", enabled=use_cache))
+def check_site(site: Site, *, use_cache: bool = True, archive: bool = True,
+               run: RepeatCheck | None = None) -> Report:
+    """All findings of a site; report.removed says what the renderer must drop.
+    `run`: a check the build has already fed with the articles it parsed."""
+    run = run or RepeatCheck.for_site(site.root, use_cache)
     report = Report()
     issues = sorted(site.issues, key=lambda i: i.key)
     for issue in issues:
@@ -448,7 +474,7 @@ def _add_new(report: Report, findings: Iterable[Finding]) -> None:
     report.findings += [f for f in findings if (f.file, f.line) not in seen]
 
 
-def _archive(site: Site, issues: Sequence[Issue], run: _SiteCheck,
+def _archive(site: Site, issues: Sequence[Issue], run: RepeatCheck,
              use_cache: bool) -> list[Finding]:
     from .dedup_archive import Entry, check_archive
 

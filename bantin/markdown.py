@@ -178,17 +178,34 @@ def drop_blocks(tokens: list[Token], body_lines: frozenset[int]) -> list[Token]:
     return out
 
 
-def render(md: MarkdownIt, body: str, first_line: int,
-           skip_lines: frozenset[int] = frozenset()) -> Rendered:
-    """Render an article body whose first line is file line `first_line`.
+class Parsed(NamedTuple):
+    """An article body parsed once, for both the repeat check and the renderer."""
 
-    `skip_lines` are file lines where blocks start that must not be printed (repeats);
-    the returned blocks still list every block of the source.
-    """
+    tokens: list[Token]
+    env: dict[str, Any]
+    blocks: tuple[Block, ...]
+    first_line: int
+
+
+def parse(md: MarkdownIt, body: str, first_line: int) -> Parsed:
+    """Parse a body whose first line is file line `first_line`."""
     env: dict[str, Any] = {}
     tokens = md.parse(body, env)
-    blocks = extract_blocks(tokens, first_line)
+    return Parsed(tokens, env, extract_blocks(tokens, first_line), first_line)
+
+
+def render_parsed(md: MarkdownIt, parsed: Parsed,
+                  skip_lines: frozenset[int] = frozenset()) -> Rendered:
+    """HTML of a parsed body. `skip_lines` are file lines where blocks start that must not
+    be printed (repeats); the returned blocks still list every block of the source."""
+    tokens = parsed.tokens
     if skip_lines:
-        tokens = drop_blocks(tokens, frozenset(n - first_line for n in skip_lines))
-    html = md.renderer.render(tokens, md.options, env)
-    return Rendered(html, summarize(blocks), blocks)
+        tokens = drop_blocks(tokens, frozenset(n - parsed.first_line for n in skip_lines))
+    html = md.renderer.render(tokens, md.options, parsed.env)
+    return Rendered(html, summarize(parsed.blocks), parsed.blocks)
+
+
+def render(md: MarkdownIt, body: str, first_line: int,
+           skip_lines: frozenset[int] = frozenset()) -> Rendered:
+    """Render an article body whose first line is file line `first_line`."""
+    return render_parsed(md, parse(md, body, first_line), skip_lines)

@@ -217,7 +217,24 @@ class SiteWriter:
             f"window.BANTIN_CHI_MUC = {data};\n", encoding="utf-8")
 
     def copy_assets(self) -> None:
-        for rel, src in self.theme.asset_files().items():
-            target = self.out / "assets" / rel
+        assets = self.theme.asset_files()
+        for rel in web_assets(assets):
+            src, target = assets[rel], self.out / "assets" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, target)
+
+
+# Used only to print the PDF; the web pages never load them.
+PRINT_ONLY = ("print.css",)
+FONTS = "fonts/"
+
+
+def web_assets(assets: dict[str, Path]) -> list[str]:
+    """The theme assets the website needs: all but the print stylesheet, and fonts only when
+    a web stylesheet names them (the PDF fonts are ~2.6 MB nobody would download)."""
+    css = " ".join(p.read_text(encoding="utf-8", errors="replace")
+                   for rel, p in assets.items()
+                   if rel.endswith(".css") and rel not in PRINT_ONLY)
+    used_fonts = any(Path(rel).name in css for rel in assets if rel.startswith(FONTS))
+    return [rel for rel in sorted(assets)
+            if rel not in PRINT_ONLY and (used_fonts or not rel.startswith(FONTS))]

@@ -134,6 +134,18 @@ def test_site_layouts_and_assets_override_defaults(site: Path, tmp_path: Path) -
     assert "Xã Tân Kỳ" in (out / "2026/18/index.html").read_text(encoding="utf-8")
 
 
+def test_print_only_assets_stay_out_of_the_website(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out)
+    assert not (out / "assets/print.css").exists() and not (out / "assets/fonts").exists()
+    # a site stylesheet that uses a shipped font gets the fonts (and their licences)
+    write(site, "assets/site.css",
+          '@font-face { font-family: T; src: url("fonts/Tinos-Regular.ttf"); }')
+    build(site, out)
+    assert (out / "assets/fonts/Tinos-Regular.ttf").is_file()
+    assert (out / "assets/fonts/OFL-Tinos.txt").is_file()
+
+
 def test_commune_example_site_builds(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(REPO / "examples/tan-ky", out)
