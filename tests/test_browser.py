@@ -7,6 +7,7 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ if CHROMIUM is None:  # the test command installs Debian's chromium; without it,
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("browser") / "public"
-    assert main(["build", "--root", str(REPO), "--out", str(out), "--no-pdf"]) == 0
+    assert main(["build", "--root", str(REPO), "--out", str(out), "--no-cache"]) == 0
     # Serve from a sub-path, as on a commune portal: every link must be relative.
     portal = out.parent
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(portal))
@@ -120,3 +121,25 @@ def test_search_finds_articles_typed_without_diacritics(served: str, browser) ->
     assert "/public/2026/18/xa-tan-ky" in page.url
     assert errors == []
     page.close()
+
+
+def test_pdf_link_downloads_the_print_edition(served: str, browser) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(served + "2026/18/index.html")
+    assert "Tải bản PDF" in page.locator(".tai-pdf a").inner_text()
+    with page.expect_download() as info:
+        page.click(".tai-pdf a")
+    download = info.value
+    assert download.suggested_filename == "ban-tin-cchc-so-18-2026.pdf"
+    data = Path(download.path()).read_bytes()
+    context.close()
+    assert data.startswith(b"%PDF-") and len(data) > 50_000
+
+
+def test_repeated_seed_paragraph_shows_once(served: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "2026/18/xa-tan-ky-hoi-nghi-chuyen-de-chi-so-cchc-2025/index.html")
+    text = page.locator("main").inner_text()
+    page.close()
+    assert text.count("Phát biểu kết luận hội nghị, đồng chí Chủ tịch UBND xã yêu cầu") == 1
