@@ -198,6 +198,14 @@ def _masked(ids: Sequence[int]) -> list[int]:
     return out
 
 
+def _few_shared(short: Sequence[int], long: Sequence[int]) -> bool:
+    """So few syllables of `short` occur in `long` at all that _could_be_near() fails.
+
+    A cheap bound (no counting) that rules out most unrelated pairs before the exact checks.
+    """
+    return sum(map(set(long).__contains__, short)) < NEAR * len(short)
+
+
 def _could_be_near(short: Sequence[int], long: Sequence[int]) -> bool:
     """An upper bound of compare()'s similarity (shared syllables, any order) reaches NEAR."""
     common = sum((Counter(short) & Counter(long)).values())
@@ -219,9 +227,11 @@ def compare(later: Sequence[int], earlier: Sequence[int]) -> Match | None:
     """
     if not later or not earlier:
         return None
+    short, long = (later, earlier) if len(later) < len(earlier) else (earlier, later)
+    if _few_shared(short, long):  # never true of a copy, exact or contained
+        return None
     if list(later) == list(earlier):
         return Match("exact", 1.0)
-    short, long = (later, earlier) if len(later) < len(earlier) else (earlier, later)
     if _contains_ids(long, short):
         return Match("contained", 1.0)
     if not _could_be_near(short, long):

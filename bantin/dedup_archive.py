@@ -19,6 +19,7 @@ import numpy as np
 from .cache import CACHE_DIR
 from .dedup import (
     CANDIDATE,
+    NEAR,
     TOP_CANDIDATES,
     VERSION,
     Finding,
@@ -28,7 +29,7 @@ from .dedup import (
     compare,
     excerpt,
 )
-from .dedup_index import ShingleIndex, pack
+from .dedup_index import ShingleIndex, first_of_runs, missing, pack
 
 ARCHIVE_NAME = "dedup-archive"
 REBUILD_AFTER = 5000  # new or changed paragraphs checked on the fly before re-indexing
@@ -134,6 +135,21 @@ class Pool:
         self.issue = np.concatenate([self.base.issues(), self.delta.issues()])
         self.keep = np.concatenate([self.base.keep, self.delta.keep])
         self.sizes = np.concatenate([self.base.index.sizes, self.delta.index.sizes])
+        self.lengths = np.concatenate([np.diff(self.base.index.offsets),
+                                       np.diff(self.delta.index.offsets)])
+
+    def could_repeat(self, later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+        """False for pairs compare() is sure to reject: too many syllables of the shorter
+        paragraph are missing from the longer one. Cheap, and for all pairs at once."""
+        ids, inv = np.unique(np.concatenate([later, earlier]), return_inverse=True)
+        base = np.searchsorted(ids, self.n_base)
+        sketch = np.concatenate([self.base.index.sketch(ids[:base]),
+                                 self.delta.index.sketch(ids[base:] - self.n_base)])
+        a, b = inv[:len(later)], inv[len(later):]
+        size = self.lengths[ids]
+        short = np.where(size[a] < size[b], a, b)
+        long = np.where(size[a] < size[b], b, a)
+        return size[short] - missing(sketch, short, long) >= NEAR * size[short]
 
     def part(self, g: int) -> tuple[Corpus, int]:
         return (self.base, g) if g < self.n_base else (self.delta, g - self.n_base)
@@ -163,7 +179,7 @@ class Pool:
 
 def _search(target: Corpus, offset: int, qg: np.ndarray, qh: np.ndarray,
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    q, t, count, probes = target.index.search(qg, qh)
+    q, t, count, probes = target.index.search(qg, qh, min_score=CANDIDATE)
     return q, t + offset, count, probes
 
 
@@ -183,12 +199,18 @@ def _confirm(pool: Pool, later: np.ndarray, earlier: np.ndarray, score: np.ndarr
              best: dict[int, tuple[int, Match]]) -> None:
     """Compare the most promising pairs of each later paragraph; keep its best match."""
     order = np.lexsort((earlier, -score, later))
-    tried: dict[int, int] = {}
-    for lg, eg in zip(later[order].tolist(), earlier[order].tolist(), strict=True):
-        if tried.get(lg, 0) >= TOP_CANDIDATES:
+    later, earlier = later[order], earlier[order]
+    tried = first_of_runs(later, TOP_CANDIDATES)
+    later, earlier = later[tried], earlier[tried]
+    possible = pool.could_repeat(later, earlier)
+    current, tokens, done = -1, [], set()
+    for lg, eg in zip(later[possible].tolist(), earlier[possible].tolist(), strict=True):
+        if lg != current:
+            current, tokens, done = lg, pool.tokens(lg), set()
+        if eg in done:  # found both ways round by the self-join: same answer again
             continue
-        tried[lg] = tried.get(lg, 0) + 1
-        m = compare(pool.tokens(lg), pool.tokens(eg))
+        done.add(eg)
+        m = compare(tokens, pool.tokens(eg))
         if m is None:
             continue
         old = best.get(lg)

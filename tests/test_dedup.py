@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 import json
+import random
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from bantin import dedup_index
 from bantin.build import load
 from bantin.canonical import canonical
 from bantin.dedup import (
+    CANDIDATE,
     Finding,
     Para,
     Report,
     Where,
+    _could_be_near,
+    _few_shared,
     check_article,
     check_site,
     classify,
+    compare,
     format_finding,
     paragraphs,
     run_dedup,
     summary_line,
 )
-from bantin.dedup_archive import Entry, check_archive
-from bantin.dedup_index import token_ids, words
+from bantin.dedup_archive import Corpus, Entry, Pool, check_archive
+from bantin.dedup_index import ShingleIndex, pack, score, shingles, token_ids, words
 from bantin.markdown import make_parser, render
 
 from .conftest import write
@@ -259,6 +266,55 @@ def test_kept_index_gives_the_same_findings_and_follows_edits(tmp_path: Path) ->
     assert edited.findings == check_site(load(tmp_path)[0], use_cache=False).findings
     assert [(f.file, f.of.file) for f in edited.findings] == [
         ("content/2026/19/c.md", "content/2026/17/a.md")]
+
+
+def _random_archive(seed: int, vocabulary: int = 12) -> list[list[int]]:
+    """300 paragraphs (a tiny vocabulary: shingles shared everywhere), then 100 edited copies."""
+    rng = random.Random(seed)
+    paras = [[rng.randrange(vocabulary) for _ in range(rng.randint(20, 60))] for _ in range(300)]
+    for _ in range(100):
+        copy = list(rng.choice(paras))
+        copy[rng.randrange(len(copy))] = rng.randrange(vocabulary)
+        paras.append(copy[rng.randrange(5):])
+    return paras
+
+
+def test_search_with_min_score_keeps_exactly_the_pairs_reaching_it(monkeypatch) -> None:
+    index = ShingleIndex.build(*pack(_random_archive(1)))
+    qpid, qh = shingles(index.flat, index.offsets)
+    q, t, count, probes = index.search(qpid, qh, stop_df=200)
+    assert len(q) > 10000  # the unfiltered search sees many weak pairs
+    ok = score(count, probes, index.sizes[t]) >= CANDIDATE
+    monkeypatch.setattr(dedup_index, "EXPAND_BATCH", 100)  # many batches, whole queries each
+    filtered = index.search(qpid, qh, stop_df=200, min_score=CANDIDATE)
+    for got, want in zip(filtered, (q[ok], t[ok], count[ok], probes[ok]), strict=True):
+        assert np.array_equal(got, want)
+    for got, want in zip(index.search(qpid, qh, stop_df=200), (q, t, count, probes),
+                         strict=True):
+        assert np.array_equal(got, want)
+
+
+def test_cheap_bound_never_rules_out_a_possible_near_duplicate() -> None:
+    rng = random.Random(2)
+    for _ in range(3000):
+        long = [rng.randrange(12) for _ in range(rng.randint(10, 40))]
+        short = [rng.choice(long) if rng.random() < 0.9 else 99
+                 for _ in range(rng.randint(10, len(long)))]
+        if _could_be_near(short, long):
+            assert not _few_shared(short, long)
+
+
+def test_syllable_sketches_never_rule_out_a_repeat() -> None:
+    paras = [[2 ** 31 - 7919 * i for i in p] for p in _random_archive(3, 300)]  # CRC-like ids
+    entries = [Entry(f"{k}.md", str(k), k) for k in range(len(paras))]
+    corpus = Corpus.of(entries, [[Para("", "", 1, (0, 0), "", tuple(p), False)] for p in paras])
+    pool = Pool(corpus, Corpus.of([], []), np.ones(len(corpus), dtype=bool))
+    later, earlier = (a.ravel() for a in np.meshgrid(np.arange(300, 400), np.arange(400)))
+    possible = pool.could_repeat(later, earlier)
+    found = np.array([compare(paras[a], paras[b]) is not None
+                      for a, b in zip(later.tolist(), earlier.tolist(), strict=True)])
+    assert found.sum() > 100 and possible[found].all()
+    assert possible.sum() < 2 * found.sum()  # and it rules out nearly all the others
 
 
 # ---------------------------------------------------------------- labelled set
