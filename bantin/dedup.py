@@ -512,8 +512,8 @@ def format_finding(f: Finding) -> str:
             f'{f.of.file}:{f.of.line}: "{f.excerpt}"')
 
 
-def summary_line(report: Report) -> str:
-    """One line for `bantin build`."""
+def summary_line(report: Report, hint: bool = True) -> str:
+    """One line for `bantin build` (with a hint to run `bantin dedup`) and `bantin dedup`."""
     removed = sum(f.action == "removed" for f in report.findings)
     warned = len(report.findings) - removed
     if not report.findings:
@@ -523,7 +523,7 @@ def summary_line(report: Report) -> str:
         parts.append(f"đã bỏ {format_count(removed)} đoạn lặp khỏi bản in")
     if warned:
         parts.append(f"{format_count(warned)} cảnh báo")
-    return "Đoạn lặp: " + ", ".join(parts) + " (chi tiết: bantin dedup)."
+    return "Đoạn lặp: " + ", ".join(parts) + (" (chi tiết: bantin dedup)." if hint else ".")
 
 
 def run_dedup(root: Path, *, json_output: bool, fix: bool, yes: bool, verbose: bool) -> int:
@@ -544,7 +544,7 @@ def run_dedup(root: Path, *, json_output: bool, fix: bool, yes: bool, verbose: b
         if len(shown) < len(report.findings):
             print(f"… và {format_count(len(report.findings) - len(shown))} phát hiện khác "
                   "(xem tất cả với -v)")
-        print(summary_line(report) if report.findings
+        print(summary_line(report, hint=False) if report.findings
               else f"Không có đoạn lặp trong {format_count(report.paragraphs)} đoạn.")
     if not fix:
         return 0
