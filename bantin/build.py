@@ -17,10 +17,13 @@ from markdown_it import MarkdownIt
 from .cache import Cache, digest
 from .content import load_site
 from .dedup import (
+    ArticleParas,
     ArticleResult,
+    Finding,
     Para,
     RepeatCheck,
     Report,
+    check_issue,
     check_paragraphs,
     check_site,
     keeps_all,
@@ -123,21 +126,34 @@ def load(root: Path, drafts: bool = False) -> tuple[Site, list[Diagnostic]]:
 _FORKED: dict[str, Any] = {}
 
 
-def _write_issues(indices: list[int]) -> dict[str, Prepared]:
-    """Render the missing Markdown of some issues and write their pages; returns new renders."""
+class Written(NamedTuple):
+    """What a page worker sends back: new renders and the repeat checks it made."""
+
+    prepared: dict[str, Prepared]
+    issues: dict[int, list[Finding]]  # issue index -> repeats across its articles
+
+
+def _write_issues(indices: list[int]) -> Written:
+    """Write the pages of some issues, rendering (and checking) the articles not cached; the
+    issues whose articles changed are checked for repeats across articles on the way."""
     content: SiteContent = _FORKED["content"]
     writer: SiteWriter = _FORKED["writer"]
+    check: RepeatCheck = _FORKED["check"]
     md = None
-    new: dict[str, Prepared] = {}
+    out = Written({}, {})
     for i in indices:
         issue = content.site.issues[i]
         for a in issue.articles:
             if a.rel not in content.rendered:
                 md = md or make_parser()
-                new[a.rel] = prepare(md, a)
-                content.rendered[a.rel] = new[a.rel].rendered
+                done = out.prepared[a.rel] = prepare(md, a)
+                content.rendered[a.rel] = done.rendered
+                check.accept(a, done.paras, done.check)
+        if i in _FORKED["issue_todo"]:
+            out.issues[i] = check_issue([ArticleParas(a.rel, check.printed(a))
+                                         for a in issue.articles])
         writer.write_issue(issue)
-    return new
+    return out
 
 
 def _chunks(n: int, parts: int) -> list[list[int]]:
@@ -154,26 +170,31 @@ def write_pages(content: SiteContent, writer: SiteWriter, cache: Cache, check: R
                 workers: int, say: Say) -> None:
     """Issue and article pages, split over forked workers when the site is large; articles
     not in the cache are checked for repeats and rendered on the way."""
-    _FORKED.update(content=content, writer=writer)
+    issues = content.site.issues
+    todo = {i for i, issue in enumerate(issues) if not check.issue_cached(issue.articles)}
+    _FORKED.update(content=content, writer=writer, check=check, issue_todo=todo)
     try:
-        n = len(content.site.issues)
+        n = len(issues)
         if workers == 1:
-            new = _write_issues(list(range(n)))
+            written = [_write_issues(list(range(n)))]
         else:
-            new = {}
+            written = []
             parts = _chunks(n, workers * 4)  # small parts: progress and balanced load
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
                 futures = [pool.submit(_write_issues, part) for part in parts if part]
                 for done, future in enumerate(as_completed(futures), 1):
-                    new.update(future.result())
+                    written.append(future.result())
                     if done % workers == 0 or done == len(futures):
                         say(f"  … đã dựng {done * 100 // len(futures)}% số bản tin và bài")
         articles = {a.rel: a for a in content.site.articles}
-        for rel, done in new.items():
-            content.rendered[rel] = done.rendered
-            cache.put(done.key, done.rendered)
-            check.accept(articles[rel], done.paras, done.check)
+        for part in written:
+            for rel, done in part.prepared.items():
+                content.rendered[rel] = done.rendered
+                cache.put(done.key, done.rendered)
+                check.accept(articles[rel], done.paras, done.check)
+            for i, findings in part.issues.items():
+                check.accept_issue(issues[i].articles, findings)
     finally:
         _FORKED.clear()
 

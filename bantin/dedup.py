@@ -410,6 +410,7 @@ class RepeatCheck:
     cache: Cache
     parsed: dict[str, tuple[Para, ...]] = field(default_factory=dict)
     results: dict[str, ArticleResult] = field(default_factory=dict)
+    issues: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # by issue_key
 
     @classmethod
     def for_site(cls, root: Path, use_cache: bool = True) -> RepeatCheck:
@@ -422,7 +423,9 @@ class RepeatCheck:
 
     def cached(self, a: Article) -> ArticleResult | None:
         """The article's result from an earlier build, if its text did not change."""
-        hit = self.results.get(a.rel) or self.cache.get("a" + article_key(a))
+        hit = self.results.get(a.rel)
+        if hit is None:
+            hit = self.cache.get("a" + article_key(a))
         if hit is not None:
             self.results[a.rel] = hit
         return hit
@@ -440,17 +443,36 @@ class RepeatCheck:
         return hit
 
     def printed(self, a: Article) -> tuple[Para, ...]:
-        """The paragraphs that will be printed and are long enough to compare."""
-        removed = self.results[a.rel].removed
-        return tuple(p for p in self.paras(a) if shared_eligible(p) and p.line not in removed)
+        return printed(self.paras(a), self.results[a.rel].removed)
+
+    def issue_cached(self, articles: Sequence[Article]) -> bool:
+        key = issue_key(articles)
+        return key in self.issues or self.cache.get(key) is not None
+
+    def accept_issue(self, articles: Sequence[Article], findings: Sequence[Finding]) -> None:
+        key = issue_key(articles)
+        self.issues[key] = tuple(findings)
+        self.cache.put(key, self.issues[key])
 
     def issue(self, articles: Sequence[Article]) -> list[Finding]:
-        key = "i" + digest(VERSION, "issue", *(a.rel + "\0" + article_key(a) for a in articles))
-        hit = self.cache.get(key)
+        key = issue_key(articles)
+        hit = self.issues.get(key)
         if hit is None:
-            hit = check_issue([ArticleParas(a.rel, self.printed(a)) for a in articles])
-            self.cache.put(key, hit)
+            hit = self.cache.get(key)
+        if hit is None:
+            self.accept_issue(articles, check_issue(
+                [ArticleParas(a.rel, self.printed(a)) for a in articles]))
+            hit = self.issues[key]
         return list(hit)
+
+
+def printed(paras: Sequence[Para], removed: frozenset[int]) -> tuple[Para, ...]:
+    """The paragraphs that will be printed and are long enough to compare across articles."""
+    return tuple(p for p in paras if shared_eligible(p) and p.line not in removed)
+
+
+def issue_key(articles: Sequence[Article]) -> str:
+    return "i" + digest(VERSION, "issue", *(a.rel + "\0" + article_key(a) for a in articles))
 
 
 def check_site(site: Site, *, use_cache: bool = True, archive: bool = True,

@@ -159,3 +159,32 @@ def test_broken_print_template_keeps_the_last_good_site(tmp_path: Path,
     assert "print.html:2" in err and "mẫu trang viết sai" in err
     after = {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_forked_workers_build_the_same_site_and_report(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large sites render, check and write in forked workers: same pages, same findings."""
+    import bantin.build
+
+    root = sample_copy(tmp_path)
+    # an article of the same issue that copies a paragraph of the Tân Kỳ one: issue scope
+    source = (root / SEED_ARTICLE).read_text(encoding="utf-8").split("\n")
+    write(root, "content/2026/18/ban-sao.md", "\n".join(
+        ["---", "title: Bài chép lại", "issue: 18", "year: 2026", 'week: "25/5-29/5"',
+         "commune: Tân Kỳ", "editor: Hương Chi", "---", "", source[21], ""]))
+    serial = build(BuildOptions(root=root, out=tmp_path / "serial", pdf=False,
+                                use_cache=False))
+    monkeypatch.setattr(bantin.build, "PARALLEL_MIN_ARTICLES", 1)
+    forked = build(BuildOptions(root=root, out=tmp_path / "forked", pdf=False,
+                                use_cache=False, workers=2))
+    assert serial.dedup is not None and forked.dedup is not None
+    assert forked.dedup.to_json() == serial.dedup.to_json()
+    assert [(f.scope, f.file) for f in serial.dedup.findings if f.scope == "issue"] == [
+        ("issue", "content/2026/18/ban-sao.md")]
+    assert forked.dedup.removed == serial.dedup.removed == {SEED_ARTICLE: frozenset({26})}
+
+    def pages(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in folder.rglob("*.html")}
+
+    assert pages(tmp_path / "forked") == pages(tmp_path / "serial")
