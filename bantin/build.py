@@ -31,6 +31,7 @@ from .dedup import (
     summary_line,
 )
 from .errors import Diagnostic, Diagnostics
+from .images import check_photos
 from .markdown import RENDER_VERSION, Rendered, make_parser, parse, render_parsed
 from .model import Article, Site
 from .output import check_output_dir, staged_output
@@ -217,6 +218,7 @@ def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
         writer = SiteWriter(content, theme, stage)
         write_pages(content, writer, cache, check, _worker_count(options, site), say)
         pages = writer.write_common()
+        warnings += check_photos(site, content.rendered)
         dedup = check_site(site, use_cache=options.use_cache, run=check)
         say(summary_line(dedup))
         if options.pdf:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from .cache import CACHE_DIR, digest
 from .config import SiteConfig
 from .errors import BantinError, Diagnostic
+from .images import IMG_SRC, SCHEME
 from .markdown import Rendered
 from .model import Issue, Site
 from .text import keep_together
@@ -53,12 +54,10 @@ PRINT_SHOP_SUFFIX = "-nha-in.pdf"
 ARCHIVE_SUFFIX = "-luu-tru.pdf"
 Say = Callable[[str], None]
 
-_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 _TAG = re.compile(r"<[^>]*>")
 _FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
 _FAMILY = re.compile(r"font-family\s*:\s*[\"']?([^;\"']+)")
 _SRC_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def font_faces(css: str, css_path: Path, assets: dict[str, Path],
     base = css_path.parent
     for block in _FONT_FACE.findall(css):
         family, url = _FAMILY.search(block), _SRC_URL.search(block)
-        if not family or not url or _SCHEME.match(url.group(1)):
+        if not family or not url or SCHEME.match(url.group(1)):
             continue
         rel = url.group(1).strip()
         winner = _asset_rel(base / rel, assets, asset_dirs)
@@ -224,12 +223,12 @@ def absolute_images(body: str, folder: Path) -> str:
 
     def fix(m: re.Match[str]) -> str:
         src = html_lib.unescape(m.group(2))
-        if not src or _SCHEME.match(src) or src.startswith("#"):
+        if not src or SCHEME.match(src) or src.startswith("#"):
             return m.group(0)
         target = (folder / unquote(src.split("?")[0])).resolve()
         return m.group(1) + html_lib.escape(target.as_uri()) + m.group(3)
 
-    return _IMG_SRC.sub(fix, body)
+    return IMG_SRC.sub(fix, body)
 
 
 @contextmanager
@@ -437,7 +436,7 @@ def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: 
     for a in issue.articles:
         body = rendered[a.rel].html
         parts.append(body)
-        for m in _IMG_SRC.finditer(absolute_images(body, a.path.parent)):
+        for m in IMG_SRC.finditer(absolute_images(body, a.path.parent)):
             src = html_lib.unescape(m.group(2))
             if src.startswith("file:"):
                 photo = Path(unquote(urlsplit(src).path))
@@ -484,8 +483,9 @@ class PdfBuild:
                 out.append(Diagnostic(where, None, f"phông chữ kèm theo không có ký tự {chars}",
                                       "thay bằng ký tự khác hoặc thêm phông vào assets/fonts/",
                                       warning=True))
+            # Missing photos are reported once, with file and line, by images.check_photos.
             out += [Diagnostic(where, None, f"WeasyPrint: {p}", warning=True)
-                    for p in result.problems]
+                    for p in result.problems if not p.startswith("Failed to load image")]
         return out
 
 

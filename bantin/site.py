@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from .images import copy_photos
 from .markdown import Rendered
 from .model import Article, Issue, Site
 from .text import fold
@@ -123,6 +124,7 @@ class SiteWriter:
         self.write(issue.url, self.env.get_template("issue.html"), issue=issue,
                    rendered=self.c.rendered, pdf=self.c.pdfs.get(issue.key),
                    title=f"Bản tin {issue.label}")
+        copy_photos(issue, self.c.rendered, self.out)
         article_t = self.env.get_template("article.html")
         arts = issue.articles
         for n, a in enumerate(arts):
