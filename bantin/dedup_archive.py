@@ -3,16 +3,23 @@
 The index of every issue is kept in <root>/.bantin-cache/ (see dedup_index for why it is an
 exact 3-gram index). A run checks only what is new or changed against it: new articles are
 indexed on the fly, changed or deleted ones masked out. When that grows past REBUILD_AFTER
-paragraphs, everything is indexed again (a cold run) and kept for the next runs.
+paragraphs, everything is indexed again (a cold run) and kept for the next runs. A big cold
+run is split over forked workers (one per core), with the same findings as in one process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
+import multiprocessing
+import os
 import pickle
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,7 +41,16 @@ from .dedup_index import ShingleIndex, first_of_runs, missing, pack
 ARCHIVE_NAME = "dedup-archive"
 REBUILD_AFTER = 5000  # new or changed paragraphs checked on the fly before re-indexing
 QUERY_CHUNK = 20000  # paragraphs per batch of a cold self-join (bounds memory)
+PARALLEL_MIN = 4000  # paragraphs from which a cold self-join pays for forking workers
+PARTS_PER_WORKER = 4  # tasks per worker and phase: small ones keep every core busy
 _KINDS = ("exact", "contained", "near")
+
+Best = dict[int, tuple[int, Match]]  # later paragraph -> (earlier paragraph, its match)
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # later, earlier, estimated overlap
+
+# The pool of a cold self-join and its postings, set just before the workers are forked so
+# the children inherit the index arrays instead of receiving pickles.
+_FORKED: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,25 @@ class Entry:
     rel: str
     key: str  # digest of everything its paragraphs depend on
     issue: int  # year * 10000 + number: earlier issues compare lower
+
+
+class Flat(NamedTuple):
+    """The paragraphs of all entries, one row each: what a Corpus is made of."""
+
+    art: np.ndarray  # int32 entry of each paragraph
+    line: np.ndarray  # int32 file line of each paragraph
+    keep: np.ndarray  # bool: marked by the editor, never reported
+    tokens: np.ndarray  # packed token ids, see pack()
+    offsets: np.ndarray
+    texts: list[str]
+
+    @classmethod
+    def of(cls, paras: Sequence[Sequence[Para]]) -> Flat:
+        flat = [(k, p) for k, ps in enumerate(paras) for p in ps]
+        return cls(np.array([k for k, _ in flat], dtype=np.int32),
+                   np.array([p.line for _, p in flat], dtype=np.int32),
+                   np.array([p.keep for _, p in flat], dtype=bool),
+                   *pack([p.ids for _, p in flat]), [p.text for _, p in flat])
 
 
 @dataclass
@@ -61,12 +96,13 @@ class Corpus:
 
     @classmethod
     def of(cls, entries: list[Entry], paras: Sequence[Sequence[Para]]) -> Corpus:
-        flat = [(k, p) for k, ps in enumerate(paras) for p in ps]
-        index = ShingleIndex.build(*pack([p.ids for _, p in flat]))
-        return cls(index, entries, np.array([k for k, _ in flat], dtype=np.int32),
-                   np.array([p.line for _, p in flat], dtype=np.int32),
-                   np.array([p.keep for _, p in flat], dtype=bool),
-                   [excerpt(p.text) for _, p in flat])
+        flat = Flat.of(paras)
+        return cls.indexed(entries, flat, [excerpt(t) for t in flat.texts])
+
+    @classmethod
+    def indexed(cls, entries: list[Entry], flat: Flat, excerpts: list[str]) -> Corpus:
+        return cls(ShingleIndex.build(flat.tokens, flat.offsets), entries, flat.art, flat.line,
+                   flat.keep, excerpts)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -225,14 +261,155 @@ def _empty(entries: list[Entry]) -> Corpus:
 
 def _cold(entries: list[Entry], paras: Sequence[Sequence[Para]]) -> Corpus:
     """Index everything and find every repeat across issues."""
-    corpus = Corpus.of(entries, paras)
-    pool = Pool(corpus, _empty([]), np.ones(len(corpus), dtype=bool))
-    best: dict[int, tuple[int, Match]] = {}
-    for qg, qh in _chunks(pool, corpus, 0, None):
-        _confirm(pool, *pool.orient(*_search(corpus, 0, qg, qh)), best)
+    workers = _workers(sum(len(p) for p in paras))
+    if workers == 1:
+        corpus = Corpus.of(entries, paras)
+        best = _self_join(Pool(corpus, _empty([]), np.ones(len(corpus), dtype=bool)), corpus)
+    else:
+        corpus, best = _cold_forked(entries, paras, workers)
     corpus.findings = [(lg, eg, _KINDS.index(m.kind), m.similarity)
                        for lg, (eg, m) in sorted(best.items())]
     return corpus
+
+
+def _self_join(pool: Pool, corpus: Corpus) -> Best:
+    """Every paragraph against every other, chunk by chunk of queries."""
+    best: Best = {}
+    for qg, qh in _chunks(pool, corpus, 0, None):
+        _confirm(pool, *pool.orient(*_search(corpus, 0, qg, qh)), best)
+    return best
+
+
+def _workers(n: int) -> int:
+    """Processes for a cold self-join of n paragraphs: one unless forking pays and is safe."""
+    if n < max(PARALLEL_MIN, 1) or not hasattr(os, "fork"):
+        return 1
+    if multiprocessing.current_process().daemon or multiprocessing.parent_process() is not None:
+        return 1  # already a worker (a daemon may not even fork): no pool inside a pool
+    return max(1, os.cpu_count() or 1)
+
+
+def _cold_forked(entries: list[Entry], paras: Sequence[Sequence[Para]], workers: int,
+                 ) -> tuple[Corpus, Best]:
+    """_cold's corpus and repeats, made by forked processes: a helper makes the excerpts
+    while the index is built, then `workers` processes forked with the index (inheriting
+    it, no pickles) do the self-join."""
+    flat = Flat.of(paras)
+    with _excerpts_forked(flat.texts) as excerpts:
+        corpus = Corpus.indexed(entries, flat, [])
+        pool = Pool(corpus, _empty([]), np.ones(len(corpus), dtype=bool))
+        postings = corpus.postings()
+        corpus.excerpts = excerpts()
+    _FORKED.update(pool=pool, corpus=corpus, postings=postings, parts=workers * PARTS_PER_WORKER)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as ex:
+            return corpus, _self_join_forked(ex, len(corpus))
+    finally:
+        _FORKED.clear()
+
+
+@contextlib.contextmanager
+def _excerpts_forked(texts: list[str]) -> Iterator[Callable[[], list[str]]]:
+    """A forked helper makes the excerpts of `texts`; call the given function for them.
+
+    Forked once the paragraphs are read: the parent then only builds numpy arrays, and
+    does not copy the pages it shares with the helper by touching Python objects there.
+    """
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    helper = ctx.Process(target=_send_excerpts, args=(send, texts), daemon=True)
+    helper.start()
+    send.close()
+
+    def result() -> list[str]:
+        try:
+            return receive.recv()
+        except EOFError:  # the helper died: make them here
+            return [excerpt(t) for t in texts]
+
+    try:
+        yield result
+    finally:
+        receive.close()
+        helper.terminate()  # still running only if building the index failed
+        helper.join()
+
+
+def _send_excerpts(send: Connection, texts: list[str]) -> None:
+    """Helper: the excerpts of `texts`, sent back."""
+    send.send([excerpt(t) for t in texts])
+    send.close()
+
+
+def _self_join_forked(ex: ProcessPoolExecutor, n: int) -> Best:
+    """_self_join of the n paragraphs over the workers of `ex`, with the same answer.
+
+    For each chunk of queries, as in _self_join:
+    1. the queries are split among the workers, who sort their pairs into parts by later
+       paragraph; a part's pairs gathered in query order are exactly _self_join's pairs of
+       those later paragraphs, in the same order;
+    2. each part is confirmed in one task, on its best matches so far. So every later
+       paragraph is confirmed on the same pairs in the same order, chunk after chunk, and
+       ties resolve as in one process, however the work is split.
+    """
+    sizes, n_parts = _FORKED["corpus"].index.sizes, _FORKED["parts"]
+    parts: list[Best] = [{} for _ in range(n_parts)]
+    for c, lo in enumerate(range(0, n, QUERY_CHUNK)):
+        ranges = _split(sizes, lo, min(lo + QUERY_CHUNK, n), n_parts)
+        found = ex.map(_search_part, itertools.repeat(c), *zip(*ranges, strict=True))
+        tasks = [(p, *pairs, parts[p]) for p, pairs in enumerate(_gather(found))
+                 if len(pairs[0])]
+        for p, best in ex.map(_confirm_part, tasks):
+            parts[p] = best
+    return {lg: v for best in parts for lg, v in best.items()}
+
+
+def _split(sizes: np.ndarray, lo: int, hi: int, n: int) -> list[tuple[int, int]]:
+    """Paragraphs [lo, hi) cut into at most n ranges of about as many shingles each."""
+    total = np.cumsum(sizes[lo:hi], dtype=np.int64)
+    cuts = lo + np.searchsorted(total, total[-1] * np.arange(1, n) // n, side="right")
+    return list(itertools.pairwise(sorted({lo, hi, *cuts.tolist()})))
+
+
+def _gather(found: Iterable[list[Pairs]]) -> list[Pairs]:
+    """Each part's pairs from all the tasks of a chunk, in the order of the tasks."""
+    out = []
+    for pieces in zip(*found, strict=True):
+        later, earlier, score = (np.concatenate(a) for a in zip(*pieces, strict=True))
+        out.append((later, earlier, score))
+    return out
+
+
+def _search_part(c: int, lo: int, hi: int) -> list[Pairs]:
+    """Worker: the candidate pairs of the queries of paragraphs [lo, hi) (in chunk c), by
+    part of their later paragraph."""
+    pool, corpus = _FORKED["pool"], _FORKED["corpus"]
+    pid, h = _queries(c)
+    m = (pid >= lo) & (pid < hi)
+    later, earlier, score = pool.orient(*_search(corpus, 0, pid[m].astype(np.int64), h[m]))
+    part = later % _FORKED["parts"]
+    return [(later[mine], earlier[mine], score[mine])
+            for mine in (part == p for p in range(_FORKED["parts"]))]
+
+
+def _queries(c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Worker: the (paragraph, shingle) pairs of _self_join's chunk c of queries, in the same
+    order; picked from all the postings once per worker, as the chunks come in order."""
+    if _FORKED.get("chunk", (None,))[0] != c:
+        pid, h = _FORKED["postings"]
+        if len(_FORKED["corpus"]) > QUERY_CHUNK:  # else the one chunk is all of them
+            m = (pid >= c * QUERY_CHUNK) & (pid < (c + 1) * QUERY_CHUNK)
+            pid, h = pid[m], h[m]
+        _FORKED["chunk"] = (c, (pid, h))
+    return _FORKED["chunk"][1]
+
+
+def _confirm_part(task: tuple[int, np.ndarray, np.ndarray, np.ndarray, Best],
+                  ) -> tuple[int, Best]:
+    """Worker: _confirm of part p's pairs, on its later paragraphs' best matches so far."""
+    p, later, earlier, score, best = task
+    _confirm(_FORKED["pool"], later, earlier, score, best)
+    return p, best
 
 
 def _incremental(base: Corpus, delta_entries: list[Entry], delta_paras: Sequence[Sequence[Para]],

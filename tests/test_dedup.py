@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import random
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bantin import dedup_index
+from bantin import dedup_archive, dedup_index
 from bantin.build import load
 from bantin.canonical import canonical
 from bantin.dedup import (
@@ -315,6 +318,67 @@ def test_syllable_sketches_never_rule_out_a_repeat() -> None:
                       for a, b in zip(later.tolist(), earlier.tolist(), strict=True)])
     assert found.sum() > 100 and possible[found].all()
     assert possible.sum() < 2 * found.sum()  # and it rules out nearly all the others
+
+
+def _copied_archive(seed: int) -> tuple[list[Entry], list[list[Para]]]:
+    """40 issues of 3 articles of 6 paragraphs on a tiny vocabulary (many candidates): new
+    ones, exact copies of any earlier one (a repeat found in several issues and articles,
+    so ties) and edited copies; some kept by the editor."""
+    rng = random.Random(seed)
+    seen: list[list[int]] = []
+    entries, paras = [], []
+    for k in range(120):
+        entries.append(Entry(f"content/{k // 3}/{k}.md", str(k), k // 3))
+        paras.append([])
+        for j in range(6):
+            roll = rng.random()
+            if seen and roll < 0.5:
+                ids = list(rng.choice(seen))
+                if roll < 0.2:
+                    ids[rng.randrange(len(ids))] = rng.randrange(40)
+                    ids = ids[rng.randrange(4):]
+            else:
+                ids = [rng.randrange(40) for _ in range(rng.randint(20, 60))]
+            seen.append(ids)
+            paras[-1].append(Para("paragraph", " ".join(f"tiếng{i}" for i in ids), 10 + 2 * j,
+                                  (0, 0), "", tuple(2**31 - 7919 * i for i in ids),
+                                  k % 7 == 0 and j == 5))
+    return entries, paras
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+def test_forked_cold_check_finds_what_one_process_finds(tmp_path: Path, monkeypatch) -> None:
+    entries, paras = _copied_archive(5)
+    monkeypatch.setattr(dedup_archive, "QUERY_CHUNK", 97)  # several chunks: bests carried on
+    one = dedup_archive._cold(entries, paras)
+    assert len(one.findings) > 200
+    forked = []
+    cold_forked = dedup_archive._cold_forked
+    monkeypatch.setattr(dedup_archive, "_cold_forked",
+                        lambda *a: forked.append(a[-1]) or cold_forked(*a))
+    monkeypatch.setattr(dedup_archive, "PARALLEL_MIN", 100)
+    for cpus, parts in ((2, 4), (3, 1), (2, 7)):  # however the work is split
+        monkeypatch.setattr(os, "cpu_count", lambda n=cpus: n)
+        monkeypatch.setattr(dedup_archive, "PARTS_PER_WORKER", parts)
+        many = dedup_archive._cold(entries, paras)
+        assert (many.findings, many.excerpts) == (one.findings, one.excerpts)
+        assert np.array_equal(many.index.postings, one.index.postings)
+    found = check_archive(tmp_path, entries, paras.__getitem__, use_cache=False)
+    monkeypatch.setattr(dedup_archive, "PARALLEL_MIN", 10**9)
+    assert found == check_archive(tmp_path, entries, paras.__getitem__, use_cache=False)
+    assert forked == [2, 3, 2, 2]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
+def test_no_workers_inside_a_worker(monkeypatch) -> None:
+    monkeypatch.setattr(dedup_archive, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert dedup_archive._workers(99) == 1 and dedup_archive._workers(100) == 2
+    fork = multiprocessing.get_context("fork")
+    with fork.Pool(1) as pool:  # a daemon: may not even fork
+        assert pool.apply(dedup_archive._workers, (100,)) == 1
+    with ProcessPoolExecutor(1, mp_context=fork) as pool:  # like the build's page workers
+        assert pool.submit(dedup_archive._workers, 100).result() == 1
 
 
 # ---------------------------------------------------------------- labelled set
