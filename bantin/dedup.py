@@ -57,7 +57,7 @@ class Para(NamedTuple):
     line: int  # 1-based file line
     scope: tuple[int, int]  # (heading scope, pseudo-heading within it)
     canon: str
-    ids: tuple[int, ...]  # syllable ids of the canonical form
+    ids: array[int]  # syllable ids of the canonical form (compact: 4 bytes each)
     keep: bool  # marked by the editor: never removed nor reported
 
 
@@ -151,7 +151,7 @@ def paragraphs(body: str, body_line: int, keep_all: bool = False,
         if b.scope != scope:
             scope, pseudo = b.scope, 0
         canon = canonical(b.text)
-        ids = tuple(token_ids(words(canon)))
+        ids = array("I", token_ids(words(canon)))
         index = b.line - body_line
         source = lines[index] if 0 <= index < len(lines) else ""
         if _is_pseudo_heading(source, b.text, len(ids)):
