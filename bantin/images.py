@@ -73,7 +73,26 @@ def check_photos(site: Site, rendered: dict[str, Rendered]) -> list[Diagnostic]:
                 found.append(Diagnostic(
                     a.rel, p.line, f"{p.src} không phải tệp ảnh",
                     "dùng ảnh .jpg, .png, .gif, .webp hoặc .svg", warning=True))
+            elif not readable(p.path):
+                found.append(Diagnostic(
+                    a.rel, p.line, f"tệp ảnh {p.src} bị hỏng, không mở được",
+                    "lưu lại ảnh từ máy ảnh hoặc điện thoại rồi chép đè lên tệp này",
+                    warning=True))
     return found
+
+
+def readable(path: Path) -> bool:
+    """Pillow can read the photo's header and structure (SVG is text: not checked)."""
+    if path.suffix.lower() == ".svg":
+        return True
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.verify()
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError):
+        return False
+    return True
 
 
 def _place(src: Path, target: Path) -> None:

@@ -63,3 +63,12 @@ def test_photo_outside_the_article_folder_and_non_photos(site: Path, tmp_path: P
     assert any("bao-cao.docx không phải tệp ảnh" in s for s in said), said
     assert not any("nghean.gov.vn" in s for s in said)
     assert not (out / "anh-chung.png").exists() and not list(out.rglob("bao-cao.docx"))
+
+
+def test_broken_photo_is_a_warning(photo_site: Path, tmp_path: Path) -> None:
+    photo = photo_site / "content/2026/18/anh-hoi-nghi.png"
+    photo.write_bytes(photo.read_bytes()[:200])  # cut off, as by a failed copy
+    result = build(BuildOptions(root=photo_site, out=tmp_path / "out", use_cache=False))
+    said = [w.format() for w in result.warnings]
+    assert any(s.startswith(f"{ARTICLE}:26: cảnh báo: tệp ảnh anh-hoi-nghi.png bị hỏng")
+               for s in said), said
