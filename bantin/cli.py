@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from datetime import date, timedelta
@@ -225,6 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu; thư mục xuất cũ được giữ nguyên.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in bantin or a library, not in the user's content
+        if os.environ.get("BANTIN_DEBUG"):
+            raise
+        print(f"lỗi ngoài dự kiến của bantin ({type(exc).__name__}: {exc}); thư mục xuất cũ "
+              "được giữ nguyên — chạy lại với biến môi trường BANTIN_DEBUG=1 để xem chi tiết "
+              "và gửi kèm khi báo lỗi", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -145,3 +145,27 @@ def test_empty_site_builds_a_home_page(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     assert main(["build", "--root", str(tmp_path), "--no-pdf"]) == 0
     assert "Chưa có số bản tin nào" in (tmp_path / "public/index.html").read_text(encoding="utf-8")
+
+
+def test_unexpected_failure_is_reported_in_vietnamese_and_keeps_the_site(
+        site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Fault injection: a bug deep in the pipeline (here in the site writer) must not print a
+    Python traceback at an editor, nor cost the last good site."""
+    import bantin.site
+
+    assert main(["build", "--root", str(site), "--no-pdf"]) == 0
+    before = snapshot(site / "public")
+
+    def broken(self: object) -> list[str]:
+        raise RuntimeError("hỏng thử")
+
+    monkeypatch.setattr(bantin.site.SiteWriter, "write_common", broken)
+    capsys.readouterr()
+    assert main(["build", "--root", str(site), "--no-pdf"]) == 1
+    err = capsys.readouterr().err
+    assert "lỗi ngoài dự kiến của bantin (RuntimeError: hỏng thử)" in err
+    assert "Traceback" not in err
+    assert snapshot(site / "public") == before
+    monkeypatch.setenv("BANTIN_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["build", "--root", str(site), "--no-pdf"])
