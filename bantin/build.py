@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 
-from .cache import Cache, digest
+from .cache import CACHE_DIR, Cache, digest
 from .content import load_site
 from .dedup import (
     ArticleParas,
@@ -215,7 +215,8 @@ def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
     theme = load_theme(root)
     printed = None
     with staged_output(out) as stage:
-        writer = SiteWriter(content, theme, stage)
+        writer = SiteWriter(content, theme, stage,
+                            root / CACHE_DIR / "anh-web" if options.use_cache else None)
         write_pages(content, writer, cache, check, _worker_count(options, site), say)
         pages = writer.write_common()
         warnings += check_photos(site, content.rendered)

@@ -57,3 +57,12 @@ class Cache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only site still builds; it is just not cached
+
+
+def file_digest(path: Path) -> str:
+    """Digest of a file's bytes, read in chunks (photos and fonts can be large)."""
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from .cache import digest, file_digest
 from .errors import Diagnostic
 from .markdown import Rendered
 from .model import Article, Issue, Site
@@ -106,13 +107,59 @@ def _place(src: Path, target: Path) -> None:
         shutil.copyfile(src, target)
 
 
-def copy_photos(issue: Issue, rendered: dict[str, Rendered], out: Path) -> None:
+def copy_photos(issue: Issue, rendered: dict[str, Rendered], out: Path,
+                cache_dir: Path | None = None) -> None:
     """Each photo next to the issue page and next to its article's page, where the same
-    relative path written in the Markdown finds it."""
+    relative path written in the Markdown finds it; big camera photos are made smaller
+    for the web (kept in `cache_dir` so the next build does not resize them again)."""
     issue_dir = (out / issue.url).parent
     for a in issue.articles:
         article_dir = (out / a.url).parent
         for p in photos(a, rendered[a.rel]):
             if p.inside and p.path.is_file() and p.path.suffix.lower() in PHOTO_TYPES:
-                _place(p.path, issue_dir / p.src)
-                _place(p.path, article_dir / p.src)
+                first = issue_dir / p.src
+                if not first.exists():
+                    place_web_photo(p.path, first, cache_dir)
+                _place(first, article_dir / p.src)
+
+
+# Photos wider or taller than this are scaled down for the web (the PDF keeps the original;
+# WeasyPrint downsamples it to the print resolution itself).
+WEB_MAX_PX = 1600
+WEB_MIN_BYTES = 400_000  # smaller files are already web-sized: published as they are
+RESIZABLE = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+RESIZE_VERSION = "1"
+
+
+def place_web_photo(src: Path, target: Path, cache_dir: Path | None) -> None:
+    """Publish a photo at `target`: as it is, or scaled down when it is a big photo."""
+    kind = RESIZABLE.get(src.suffix.lower())
+    if kind is None or src.stat().st_size < WEB_MIN_BYTES or not readable(src):
+        _place(src, target)
+        return
+    made = target
+    if cache_dir is not None:
+        key = digest(RESIZE_VERSION, str(WEB_MAX_PX), file_digest(src))
+        made = cache_dir / f"{key}{src.suffix.lower()}"
+    if not made.exists():
+        _resize(src, made, kind)
+    if made.stat().st_size >= src.stat().st_size:  # already well compressed: keep it
+        made = src
+        target.unlink(missing_ok=True)
+    if made != target:
+        _place(made, target)
+
+
+def _resize(src: Path, target: Path, kind: str) -> None:
+    from PIL import Image, ImageOps
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with Image.open(src) as original:
+        img = ImageOps.exif_transpose(original)  # phones store portraits turned sideways
+        img.thumbnail((WEB_MAX_PX, WEB_MAX_PX), Image.Resampling.LANCZOS)
+        if kind == "JPEG" and img.mode not in ("RGB", "L"):
+            img = img.convert("RGB")
+        quality = {"quality": 82} if kind in ("JPEG", "WEBP") else {}
+        img.save(tmp, kind, optimize=True, **quality)
+    os.replace(tmp, target)  # workers resizing the same photo never see half a file

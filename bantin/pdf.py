@@ -6,7 +6,6 @@ WeasyPrint is imported lazily: a build with --no-pdf never pays for it.
 
 from __future__ import annotations
 
-import hashlib
 import html as html_lib
 import json
 import logging
@@ -29,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .cache import CACHE_DIR, digest
+from .cache import CACHE_DIR, digest, file_digest
 from .config import SiteConfig
 from .errors import BantinError, Diagnostic
 from .images import IMG_SRC, SCHEME
@@ -106,14 +105,6 @@ def css_string(value: str) -> Markup:
     escaped = "".join(c if c.isprintable() and c not in '"\\<>' else f"\\{ord(c):x} "
                       for c in value)
     return Markup(f'"{escaped}"')
-
-
-def file_digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- fonts

@@ -83,9 +83,11 @@ def collect(site: Site, rendered: dict[str, Rendered],
 class SiteWriter:
     """Renders every page of the site into a folder."""
 
-    def __init__(self, content: SiteContent, theme: Theme, out: Path) -> None:
+    def __init__(self, content: SiteContent, theme: Theme, out: Path,
+                 photo_cache: Path | None = None) -> None:
         self.c = content
         self.out = out
+        self.photo_cache = photo_cache  # scaled-down web photos kept between builds
         self.env = theme.environment()
         self.env.filters["ngay"] = ngay
         self.env.filters["rfc3339"] = rfc3339
@@ -124,7 +126,7 @@ class SiteWriter:
         self.write(issue.url, self.env.get_template("issue.html"), issue=issue,
                    rendered=self.c.rendered, pdf=self.c.pdfs.get(issue.key),
                    title=f"Bản tin {issue.label}")
-        copy_photos(issue, self.c.rendered, self.out)
+        copy_photos(issue, self.c.rendered, self.out, self.photo_cache)
         article_t = self.env.get_template("article.html")
         arts = issue.articles
         for n, a in enumerate(arts):
