@@ -148,6 +148,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_dedup_command(args: argparse.Namespace) -> int:
+    if args.yes and not args.fix:
+        raise UsageError("--yes chỉ dùng cùng --fix — viết: bantin dedup --fix --yes")
     return run_dedup(args.root.resolve(), json_output=args.json, fix=args.fix, yes=args.yes,
                      verbose=args.verbose)
 

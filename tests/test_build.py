@@ -188,3 +188,10 @@ def test_forked_workers_build_the_same_site_and_report(tmp_path: Path,
                 for p in folder.rglob("*.html")}
 
     assert pages(tmp_path / "forked") == pages(tmp_path / "serial")
+
+
+def test_dedup_yes_without_fix_is_a_usage_error(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    root = sample_copy(tmp_path)
+    assert main(["dedup", "--root", str(root), "--yes"]) == 2
+    assert "--yes chỉ dùng cùng --fix" in capsys.readouterr().err
