@@ -369,6 +369,23 @@ def test_forked_cold_check_finds_what_one_process_finds(tmp_path: Path, monkeypa
     assert forked == [2, 3, 2, 2]
 
 
+def test_findings_do_not_depend_on_the_query_chunk(tmp_path: Path, monkeypatch) -> None:
+    entries, paras = _copied_archive(6)  # later paragraphs with candidates in many chunks
+    monkeypatch.setattr(dedup_archive, "PARALLEL_MIN", 10**9)
+    found = {}
+    for chunk in (40, 97, 10**6):
+        monkeypatch.setattr(dedup_archive, "QUERY_CHUNK", chunk)
+        found[chunk] = (dedup_archive._cold(entries, paras).findings,
+                        check_archive(tmp_path, entries, paras.__getitem__, use_cache=False))
+    assert len(found[10**6][0]) > 200
+    assert found[40] == found[97] == found[10**6]
+    if hasattr(os, "fork"):  # and the workers, too, with small chunks
+        monkeypatch.setattr(dedup_archive, "QUERY_CHUNK", 40)
+        monkeypatch.setattr(dedup_archive, "PARALLEL_MIN", 100)
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        assert dedup_archive._cold(entries, paras).findings == found[10**6][0]
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
 def test_no_workers_inside_a_worker(monkeypatch) -> None:
     monkeypatch.setattr(dedup_archive, "PARALLEL_MIN", 100)
