@@ -134,15 +134,16 @@ RESIZE_VERSION = "1"
 def place_web_photo(src: Path, target: Path, cache_dir: Path | None) -> None:
     """Publish a photo at `target`: as it is, or scaled down when it is a big photo."""
     kind = RESIZABLE.get(src.suffix.lower())
-    if kind is None or src.stat().st_size < WEB_MIN_BYTES or not readable(src):
+    if kind is None or src.stat().st_size < WEB_MIN_BYTES:
         _place(src, target)
         return
     made = target
     if cache_dir is not None:
         key = digest(RESIZE_VERSION, str(WEB_MAX_PX), file_digest(src))
         made = cache_dir / f"{key}{src.suffix.lower()}"
-    if not made.exists():
-        _resize(src, made, kind)
+    if not made.exists() and not _resize(src, made, kind):
+        _place(src, target)  # unreadable: check_photos has warned about it
+        return
     if made.stat().st_size >= src.stat().st_size:  # already well compressed: keep it
         made = src
         target.unlink(missing_ok=True)
@@ -150,16 +151,22 @@ def place_web_photo(src: Path, target: Path, cache_dir: Path | None) -> None:
         _place(made, target)
 
 
-def _resize(src: Path, target: Path, kind: str) -> None:
-    from PIL import Image, ImageOps
+def _resize(src: Path, target: Path, kind: str) -> bool:
+    """Write a scaled-down copy; False when Pillow cannot read the photo."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with Image.open(src) as original:
-        img = ImageOps.exif_transpose(original)  # phones store portraits turned sideways
-        img.thumbnail((WEB_MAX_PX, WEB_MAX_PX), Image.Resampling.LANCZOS)
-        if kind == "JPEG" and img.mode not in ("RGB", "L"):
-            img = img.convert("RGB")
-        quality = {"quality": 82} if kind in ("JPEG", "WEBP") else {}
-        img.save(tmp, kind, optimize=True, **quality)
+    try:
+        with Image.open(src) as original:
+            img = ImageOps.exif_transpose(original)  # phones store portraits turned sideways
+            img.thumbnail((WEB_MAX_PX, WEB_MAX_PX), Image.Resampling.LANCZOS)
+            if kind == "JPEG" and img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            quality = {"quality": 82} if kind in ("JPEG", "WEBP") else {}
+            img.save(tmp, kind, optimize=True, **quality)
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError):
+        tmp.unlink(missing_ok=True)
+        return False
     os.replace(tmp, target)  # workers resizing the same photo never see half a file
+    return True

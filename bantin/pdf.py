@@ -31,7 +31,7 @@ from markupsafe import Markup
 from .cache import CACHE_DIR, digest, file_digest
 from .config import SiteConfig
 from .errors import BantinError, Diagnostic
-from .images import IMG_SRC, SCHEME
+from .images import IMG_SRC, SCHEME, photos
 from .markdown import Rendered
 from .model import Issue, Site
 from .text import keep_together
@@ -425,13 +425,9 @@ def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: 
     values, the site config, the theme (base) and the photos the articles show."""
     parts = [base, repr(options), repr(site.config), repr(issue)]
     for a in issue.articles:
-        body = rendered[a.rel].html
-        parts.append(body)
-        for m in IMG_SRC.finditer(absolute_images(body, a.path.parent)):
-            src = html_lib.unescape(m.group(2))
-            if src.startswith("file:"):
-                photo = Path(unquote(urlsplit(src).path))
-                parts.append(file_digest(photo) if photo.is_file() else f"missing:{photo}")
+        parts.append(rendered[a.rel].html)
+        for p in photos(a, rendered[a.rel]):
+            parts.append(file_digest(p.path) if p.path.is_file() else f"missing:{p.path}")
     return digest(*parts)
 
 
