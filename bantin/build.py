@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from markdown_it import MarkdownIt
-
 from .cache import CACHE_DIR, Cache, digest
 from .content import load_site
 from .dedup import (
@@ -32,7 +30,7 @@ from .dedup import (
 )
 from .errors import Diagnostic, Diagnostics
 from .images import check_photos
-from .markdown import RENDER_VERSION, Rendered, make_parser, parse, render_parsed
+from .markdown import RENDER_VERSION, Rendered, parse, parser, render_parsed
 from .model import Article, Site
 from .output import check_output_dir, staged_output
 from .pdf import PdfOptions, build_pdfs, load_manifest, pdf_file_name, save_manifest
@@ -68,7 +66,7 @@ class BuildResult:
 
 def render_key(a: Article, removed: frozenset[int]) -> str:
     skip = ",".join(map(str, sorted(removed)))
-    return digest(RENDER_VERSION, str(a.body_line), a.body, skip)
+    return digest(RENDER_VERSION, a.paragraph_rule, str(a.body_line), a.body, skip)
 
 
 class Prepared(NamedTuple):
@@ -80,7 +78,8 @@ class Prepared(NamedTuple):
     check: ArticleResult
 
 
-def prepare(md: MarkdownIt, a: Article) -> Prepared:
+def prepare(a: Article) -> Prepared:
+    md = parser(a.paragraph_rule)
     parsed = parse(md, a.body, a.body_line)
     paras = paragraphs(a.body, a.body_line, keeps_all(a), blocks=parsed.blocks)
     check = check_paragraphs(paras)
@@ -104,11 +103,9 @@ def render_articles(site: Site, cache: Cache, check: RepeatCheck | None = None,
     """Every article rendered without its removed repeats, unchanged ones from the cache."""
     check = check or RepeatCheck(Cache(site.root, "dedup", enabled=False))
     out = cached_renders(site, cache, check)
-    md = None
     for a in site.articles:
         if a.rel not in out:
-            md = md or make_parser()
-            done = prepare(md, a)
+            done = prepare(a)
             out[a.rel] = done.rendered
             cache.put(done.key, done.rendered)
             check.accept(a, done.paras, done.check)
@@ -140,14 +137,12 @@ def _write_issues(indices: list[int]) -> Written:
     content: SiteContent = _FORKED["content"]
     writer: SiteWriter = _FORKED["writer"]
     check: RepeatCheck = _FORKED["check"]
-    md = None
     out = Written({}, {})
     for i in indices:
         issue = content.site.issues[i]
         for a in issue.articles:
             if a.rel not in content.rendered:
-                md = md or make_parser()
-                done = out.prepared[a.rel] = prepare(md, a)
+                done = out.prepared[a.rel] = prepare(a)
                 content.rendered[a.rel] = done.rendered
                 check.accept(a, done.paras, done.check)
         if i in _FORKED["issue_todo"]:

@@ -14,13 +14,14 @@ import jinja2
 
 from . import __version__
 from .build import BuildOptions, build, load
-from .dedup import format_finding, run_dedup
+from .dedup import check_site, format_finding, run_dedup
 from .errors import BantinError, ContentError, Diagnostic, UsageError
+from .importer import ImportOptions, plan_import, write_planned
 from .pdf import PdfOptions
 from .scaffold import new_article
 from .text import format_count
 
-COMMANDS = ("build", "check", "dedup", "new")
+COMMANDS = ("build", "check", "dedup", "new", "import")
 
 _ARGPARSE_MESSAGES = [
     (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
@@ -95,15 +96,29 @@ def make_parser() -> VietnameseParser:
     n = sub.add_parser("new", add_help=False, help="tạo bài mới với phần khai báo điền sẵn")
     _common(n)
     n.add_argument("title", metavar="TIÊU_ĐỀ", help="tiêu đề bài viết, đặt trong ngoặc kép")
-    n.add_argument("--issue", type=int, required=True, metavar="SỐ", help="số bản tin")
-    n.add_argument("--year", type=int, default=None, metavar="NĂM",
-                   help="năm; mặc định: năm của số bản tin đã có, hoặc năm nay")
-    n.add_argument("--commune", default=None, metavar="XÃ", help="xã, phường gửi bài")
-    n.add_argument("--section", default=None, metavar="CHUYÊN_MỤC", help="chuyên mục")
-    n.add_argument("--editor", default=None, metavar="HỌ_TÊN", help="người tổng hợp")
-    n.add_argument("--week", default=None, metavar="NGÀY/THÁNG-NGÀY/THÁNG",
-                   help="tuần, ví dụ 25/5-29/5; mặc định: theo số đã có hoặc tuần này")
+    _article_options(n)
+    i = sub.add_parser("import", add_help=False,
+                       help="nhập tệp Word (.docx) hoặc văn bản (.txt, .md) thành bài")
+    _common(i)
+    i.add_argument("files", nargs="+", type=Path, metavar="TỆP",
+                   help="các tệp .docx, .txt hoặc .md cần nhập")
+    _article_options(i)
     return parser
+
+
+def _article_options(p: argparse.ArgumentParser) -> None:
+    """Front-matter options shared by `new` and `import`."""
+    p.add_argument("--issue", type=int, required=True, metavar="SỐ", help="số bản tin")
+    p.add_argument("--year", type=int, default=None, metavar="NĂM",
+                   help="năm; mặc định: năm của số bản tin đã có, hoặc năm nay")
+    p.add_argument("--commune", default=None, metavar="XÃ", help="xã, phường gửi bài")
+    p.add_argument("--section", default=None, metavar="CHUYÊN_MỤC", help="chuyên mục")
+    p.add_argument("--editor", default=None, metavar="HỌ_TÊN", help="người tổng hợp")
+    p.add_argument("--week", default=None, metavar="NGÀY/THÁNG-NGÀY/THÁNG",
+                   help="tuần, ví dụ 25/5-29/5; mặc định: theo số đã có hoặc tuần này")
+    if p.prog.endswith("import"):
+        p.add_argument("--author", default=None, metavar="TÁC_GIẢ",
+                       help="dòng tác giả; mặc định: lấy từ dòng ký tên cuối bài")
 
 
 def _print_diagnostics(items: list[Diagnostic]) -> None:
@@ -178,6 +193,52 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    options = ImportOptions(root=root, issue=args.issue, year=args.year, week=args.week,
+                            commune=args.commune, section=args.section, editor=args.editor,
+                            author=args.author, default_week=_this_week())
+    planned = plan_import([f.resolve() for f in args.files], options)
+    print("Đã tạo:")
+    written = write_planned(planned, lambda path: print(f"  {_shown(path, root)}"))
+    for p in planned:
+        for note in p.notes:
+            print(f"{note.where}: {note.message}", file=sys.stderr)
+    articles = {_shown(p.path, root) for p in planned}
+    photos = len(written) - len(planned)
+    if photos:
+        print(f"  và {format_count(photos)} ảnh cạnh bài.")
+    return _check_imported(root, articles, args.verbose)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _check_imported(root: Path, articles: set[str], verbose: bool) -> int:
+    """`bantin check` and the repeat check, reported for the articles just written."""
+    print("Kiểm tra bài vừa nhập:")
+    try:
+        site, warnings = load(root, drafts=True)
+    except ContentError as exc:
+        _print_diagnostics(exc.diagnostics)
+        print(f"Có {len(exc.diagnostics)} lỗi cần sửa (tệp đã tạo vẫn giữ nguyên).",
+              file=sys.stderr)
+        return 1
+    mine = [w for w in warnings if w.path in articles]
+    _warnings(mine, verbose)
+    report = check_site(site)
+    found = [f for f in report.findings if f.file in articles]
+    for f in found:
+        print(format_finding(f))
+    print(f"Không có lỗi; {len(mine)} cảnh báo, {len(found)} đoạn lặp"
+          + (" (đoạn lặp tự bỏ khi dựng; bantin dedup --fix để xóa hẳn)." if found else "."))
+    return 0
+
+
 def _template_error(exc: jinja2.TemplateError) -> str:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"{exc.filename or exc.name}:{exc.lineno}: mẫu trang viết sai: {exc.message}"
@@ -204,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.root.is_dir():
             raise UsageError(f"không có thư mục {args.root} — kiểm tra lại --root")
         commands = {"build": run_build, "check": run_check, "dedup": run_dedup_command,
-                    "new": run_new}
+                    "new": run_new, "import": run_import}
         return commands[args.command](args)
     except ContentError as exc:
         _print_diagnostics(exc.diagnostics)

@@ -15,7 +15,9 @@ DEFAULT_SECTIONS = ("TIN CCHC TỈNH", "TIN CCHC ĐỊA PHƯƠNG")
 SITE_KEYS = (
     "title", "publisher", "province", "base_url", "sections", "local_section", "weekly",
     "direction", "editorial", "banner", "colors", "logo", "pdf_name", "toc", "feed_size",
+    "paragraphs",
 )
+PARAGRAPH_RULES = ("lines", "markdown")  # how body lines become paragraphs (markdown.py)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$")
 
 
@@ -43,6 +45,7 @@ class SiteConfig:
     pdf_name: str = "ban-tin-cchc-so-{issue}-{year}.pdf"
     toc: bool = False
     feed_size: int = 30
+    paragraphs: str = "lines"  # "lines": each non-blank body line is a paragraph
 
     @property
     def site_name(self) -> str:
@@ -133,6 +136,14 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
                         'mỗi dòng "- Họ tên, chức vụ"')
         else:
             values["direction"] = lines
+    if "paragraphs" in data:
+        if data["paragraphs"] in PARAGRAPH_RULES:
+            values["paragraphs"] = data["paragraphs"]
+        else:
+            diags.error(path, doc.line("paragraphs"),
+                        f'paragraphs "{data["paragraphs"]}" không hợp lệ',
+                        "viết paragraphs: lines (mỗi dòng một đoạn, mặc định) hoặc "
+                        "paragraphs: markdown (các dòng liền nhau nối thành một đoạn)")
     if "feed_size" in data:
         if isinstance(data["feed_size"], int) and data["feed_size"] > 0:
             values["feed_size"] = data["feed_size"]

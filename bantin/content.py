@@ -12,6 +12,8 @@ from typing import Any
 from .config import Section, SiteConfig, load_config
 from .errors import Diagnostics
 from .model import Article, Issue, IssueMeta, SectionGroup, Site, Week
+from .paste import check_paste
+from .signature import blank_lines, find_signature, repeated_key
 from .sourcefile import YamlDoc, load_yaml_file, parse_yaml, read_text
 from .text import closest, slugify
 
@@ -63,16 +65,14 @@ def commune_display(value: str) -> str:
 
 
 def prefixed_title(title: str, commune: str) -> str:
-    """Local-section titles start with "Xã <commune>: " unless the editor wrote it."""
+    """Local-section titles start with "Xã <commune>: " unless the title already names the
+    commune in its first words ("Tân Kỳ tập trung …", "UBND xã Tân Kỳ được …")."""
     bare = commune.split(" ", 1)[1] if commune.startswith("Xã ") else commune
     if commune.startswith("Thị trấn "):
         bare = commune[len("Thị trấn "):]
-    low = title.lower()
-    for head in (commune.lower(), bare.lower()):
-        if low.startswith(head):
-            rest = title[len(head):].lstrip()
-            if rest[:1] in (":", "-", "–", "—"):
-                return title
+    head = " ".join(title.split()[:len(bare.split()) + 3]).casefold()
+    if f" {bare.casefold()} " in f" {head.replace(':', ' ').replace(',', ' ')} ":
+        return title
     return f"{commune}: {title}"
 
 
@@ -193,6 +193,26 @@ def _check_unknown_keys(chk: _Checker) -> None:
                            f'có phải ý bạn là "{near}"?' if near else "xóa dòng này")
 
 
+def _take_signature(chk: _Checker, body: str, body_line: int, editor: str,
+                    author: tuple[str, ...], source: str) -> tuple[str, tuple[str, ...]]:
+    """Move the pushed-right signature lines that end a pasted body to the closing block;
+    a line that repeats the front matter is printed once, from the front matter."""
+    found = find_signature(body)
+    if found is None:
+        return body, ()
+    kept = []
+    for k, line in enumerate(found.lines):
+        key = repeated_key(line, editor, author, source)
+        if key is None:
+            kept.append(line)
+        else:
+            chk.diags.warn(chk.path, body_line + found.line + k,
+                           f'dòng ký tên "{line}" lặp lại {key} trong phần khai báo, '
+                           "chỉ in một lần (ở khối ký tên cuối bài)",
+                           "xóa dòng này khỏi nội dung")
+    return blank_lines(body, found.line, len(found.lines)), tuple(kept)
+
+
 def build_article(
     path: Path, rel: str, doc: YamlDoc, body: str, body_line: int, config: SiteConfig,
     diags: Diagnostics,
@@ -250,6 +270,9 @@ def build_article(
     commune = commune_display(commune_raw) if commune_raw else None
     if commune and section.local:
         title = prefixed_title(title, commune)
+    body, signature = _take_signature(chk, body, body_line, editor, author or (), source)
+    check_paste(body, config.paragraphs,
+                lambda k, message, hint: diags.warn(path, body_line + k, message, hint))
     if not body.strip():
         diags.warn(path, body_line, "bài chưa có nội dung", "viết nội dung dưới dòng --- thứ hai")
     return Article(
@@ -257,8 +280,8 @@ def build_article(
         section=section, commune=commune, commune_slug=slugify(commune) if commune else None,
         author=author or (), source=source, slug=slug or slugify(title) or "bai-viet",
         order=order, date=art_date, draft=bool(draft), tags=tags or (), body=body,
-        keep_repeats=keep_repeats is True,
-        body_line=body_line, lines=dict(doc.lines),
+        keep_repeats=keep_repeats is True, signature=signature,
+        paragraph_rule=config.paragraphs, body_line=body_line, lines=dict(doc.lines),
     )
 
 

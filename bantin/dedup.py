@@ -31,7 +31,7 @@ from markdown_it import MarkdownIt
 from .cache import Cache, digest
 from .canonical import canonical
 from .dedup_index import ShingleIndex, is_number, pack, shingles, token_ids, words
-from .markdown import Block, extract_blocks, make_parser
+from .markdown import Block, extract_blocks, parser
 from .model import Article, Issue, Site
 from .text import format_count
 
@@ -62,7 +62,7 @@ class Para(NamedTuple):
 
 
 class Match(NamedTuple):
-    kind: str  # exact | contained | near
+    kind: str  # exact | contained | joined | near
     similarity: float
 
 
@@ -75,7 +75,7 @@ class Where:
 @dataclass(frozen=True)
 class Finding:
     action: str  # removed | warning
-    kind: str  # exact | contained | near
+    kind: str  # exact | contained | joined | near
     scope: str  # article | issue | archive
     file: str
     line: int
@@ -105,15 +105,6 @@ class Report:
 
 # ---------------------------------------------------------------- paragraphs of an article
 
-_PARSER: list[MarkdownIt] = []
-
-
-def _parser() -> MarkdownIt:
-    if not _PARSER:
-        _PARSER.append(make_parser())
-    return _PARSER[0]
-
-
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) <= limit + 1:  # +1: an excerpt of an excerpt is the same excerpt
@@ -139,11 +130,12 @@ def _marked(lines: list[str], index: int) -> bool:
 
 def paragraphs(body: str, body_line: int, keep_all: bool = False,
                md: MarkdownIt | None = None, blocks: Sequence[Block] | None = None,
-               ) -> tuple[Para, ...]:
+               rule: str = "lines") -> tuple[Para, ...]:
     """The text blocks of an article body; bold or colon lead-ins open a sub-scope.
-    `blocks`: the body's blocks when the caller has parsed it already (the build does)."""
+    `blocks`: the body's blocks when the caller has parsed it already (the build does);
+    `rule`: the site's paragraph rule (config.PARAGRAPH_RULES)."""
     if blocks is None:
-        blocks = extract_blocks((md or _parser()).parse(body), body_line)
+        blocks = extract_blocks((md or parser(rule)).parse(body), body_line)
     lines = body.split("\n")
     out: list[Para] = []
     scope, pseudo = 0, 0
@@ -307,16 +299,25 @@ def _best_earlier(p: Para, earlier: Iterable[tuple[Para, set[Any]]], grams: set[
 
 
 def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
-    """Repeats inside one article: removals (same scope, equal/contained) and near warnings."""
+    """Repeats inside one article: removals (same scope, equal/contained, or the same text
+    once line by line and once as one block) and near warnings."""
     found: list[Local] = []
     removed: set[int] = set()
     seen: dict[tuple[int, int], list[tuple[Para, set[Any]]]] = {}
+    printed_in: dict[tuple[int, int], RunIndex] = {}
     for p in paras:
+        runs = printed_in.setdefault(p.scope, RunIndex())
         if not eligible(p):
+            runs.add(p)
             continue
         grams = _grams(p.ids)
         same_scope = seen.setdefault(p.scope, [])
         hit = None if p.keep else _best_earlier(p, same_scope, grams)
+        joined = None if p.keep or (hit and hit[2]) else runs.joined(p)
+        if joined is not None:
+            found.append(Local("removed", "joined", p.line, joined.line, 1.0, excerpt(p.text)))
+            removed.add(p.line)
+            continue
         if hit is not None:
             e, m, remove = hit
             action = "removed" if remove else "warning"
@@ -325,7 +326,96 @@ def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
                 removed.add(p.line)
                 continue  # a removed copy is never the "earlier" paragraph of another
         same_scope.append((p, grams))
+        runs.add(p)
+    found += _split_copies(paras, removed)
     return found, frozenset(removed)
+
+
+class RunIndex:
+    """The printed paragraphs of one scope in order, indexed by their first syllables, to
+    find a later paragraph that is several consecutive earlier ones joined (a paste)."""
+
+    def __init__(self) -> None:
+        self.order: list[Para] = []
+        self.by_head: dict[tuple[int, ...], list[int]] = {}
+
+    def add(self, p: Para) -> None:
+        if p.ids:
+            self.by_head.setdefault(tuple(p.ids[:3]), []).append(len(self.order))
+            self.order.append(p)
+
+    def joined(self, p: Para) -> Para | None:
+        """The first of two or more consecutive paragraphs whose syllables, joined, are
+        exactly `p`'s."""
+        ids = p.ids
+        for head in {tuple(ids[:k]) for k in (1, 2, 3)}:
+            for start in self.by_head.get(head, ()):
+                pos, k = 0, start
+                while k < len(self.order) and pos < len(ids):
+                    part = self.order[k].ids
+                    if ids[pos:pos + len(part)] != part:
+                        break
+                    pos, k = pos + len(part), k + 1
+                if pos == len(ids) and k - start >= 2:
+                    return self.order[start]
+        return None
+
+
+def _split_copies(paras: Sequence[Para], removed: set[int]) -> list[Local]:
+    """The mirror of a joined repeat: an earlier paragraph pasted again line by line. Runs of
+    two or more consecutive later paragraphs that together lie inside one earlier paragraph of
+    the same scope are removed whole, short lines included (marked lines never)."""
+    found: list[Local] = []
+    by_scope: dict[tuple[int, int], list[Para]] = {}
+    for p in paras:
+        by_scope.setdefault(p.scope, []).append(p)
+    for members in by_scope.values():
+        hosts = _trigram_hosts(members, removed)
+        i = 0
+        while i < len(members):
+            end, host = _run_inside(members, i, hosts)
+            if host is None:
+                i += 1
+                continue
+            for q in members[i:end]:
+                if q.line not in removed:
+                    removed.add(q.line)
+                    found.append(Local("removed", "contained", q.line, host.line, 1.0,
+                                       excerpt(q.text)))
+            i = end
+    return found
+
+
+def _trigram_hosts(members: list[Para], removed: set[int]) -> dict[tuple[int, ...], list[int]]:
+    """Syllable 3-gram -> the printed members (by index) that contain it."""
+    index: dict[tuple[int, ...], list[int]] = {}
+    for k, p in enumerate(members):
+        if p.line not in removed:
+            for g in _grams(p.ids):
+                index.setdefault(g, []).append(k)
+    return index
+
+
+def _run_inside(members: list[Para], i: int, hosts: dict[tuple[int, ...], list[int]],
+                ) -> tuple[int, Para | None]:
+    """(end, host): members[i:end] (two or more, at least MIN_WORDS syllables in all) joined
+    lie inside the earlier printed paragraph `host`; (i, None) when no run starts at i."""
+    first = members[i]
+    if first.keep or len(first.ids) < 3:
+        return i, None
+    for k in hosts.get(tuple(first.ids[:3]), ()):
+        host = members[k]
+        if k >= i or len(host.ids) <= len(first.ids) or not _contains_ids(host.ids, first.ids):
+            continue
+        joined, end = array("I", first.ids), i + 1
+        while end < len(members) and not members[end].keep and members[end].ids:
+            longer = joined + members[end].ids
+            if not _contains_ids(host.ids, longer):
+                break
+            joined, end = longer, end + 1
+        if end - i >= 2 and len(joined) >= MIN_WORDS:
+            return end, host
+    return i, None
 
 
 # ---------------------------------------------------------------- across articles of an issue
@@ -386,7 +476,8 @@ class ArticleResult(NamedTuple):
 
 
 def article_key(a: Article) -> str:
-    return digest(VERSION, "article", str(a.body_line), a.body, str(keeps_all(a)))
+    return digest(VERSION, "article", a.paragraph_rule, str(a.body_line), a.body,
+                  str(keeps_all(a)))
 
 
 def keeps_all(a: Article) -> bool:
@@ -418,7 +509,8 @@ class RepeatCheck:
 
     def paras(self, a: Article) -> tuple[Para, ...]:
         if a.rel not in self.parsed:
-            self.parsed[a.rel] = paragraphs(a.body, a.body_line, keeps_all(a))
+            self.parsed[a.rel] = paragraphs(a.body, a.body_line, keeps_all(a),
+                                            rule=a.paragraph_rule)
         return self.parsed[a.rel]
 
     def cached(self, a: Article) -> ArticleResult | None:
@@ -518,6 +610,7 @@ def _archive(site: Site, issues: Sequence[Issue], run: RepeatCheck,
 # ---------------------------------------------------------------- reporting
 
 _KIND_TEXT = {"exact": "lặp nguyên văn", "contained": "nằm trọn trong đoạn khác",
+              "joined": "là các đoạn liền trước nối lại",
               "near": "gần giống"}
 _SCOPE_TEXT = {"article": "trong cùng bài", "issue": "ở bài khác cùng số",
                "archive": "đã đăng ở số trước"}

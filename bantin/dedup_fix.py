@@ -21,7 +21,7 @@ from typing import TextIO
 from markdown_it.token import Token
 
 from .dedup import Report
-from .markdown import make_parser
+from .markdown import parser
 from .model import Article, Site
 
 _YES = ("c", "có", "co", "y", "yes")
@@ -75,10 +75,10 @@ def _trim(lines: list[str], start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def removal_spans(body: str, lines: frozenset[int], body_line: int,
+def removal_spans(body: str, lines: frozenset[int], body_line: int, rule: str = "lines",
                   ) -> tuple[list[tuple[int, int]], list[int]]:
     """0-based body line spans to delete, and the file lines that cannot be deleted."""
-    tokens = make_parser().parse(body)
+    tokens = parser(rule).parse(body)
     body_lines = body.split("\n")
     spans, skipped = [], []
     for i, tok in enumerate(tokens):
@@ -111,7 +111,7 @@ def plan_file(a: Article, lines: frozenset[int]) -> FilePlan | None:
     old = a.path.read_bytes()
     if old.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return FilePlan(a, old, old, 0, tuple(sorted(lines)))
-    spans, skipped = removal_spans(a.body, lines, a.body_line)
+    spans, skipped = removal_spans(a.body, lines, a.body_line, a.paragraph_rule)
     raw = old.split(b"\n")
     body_lines = a.body.split("\n")
     offset = a.body_line - 1  # 0-based file line of body line 0

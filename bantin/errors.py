@@ -76,3 +76,7 @@ class UsageError(BantinError):
     """The command line is wrong (exit code 2)."""
 
     exit_code = 2
+
+
+class ImportFailed(BantinError):
+    """An input file of `bantin import` cannot be read (exit code 1)."""

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from .text import keep_together
 
 # Bump when the HTML produced for the same Markdown changes (invalidates caches).
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
+# How body lines become paragraphs (site.yml `paragraphs`, config.PARAGRAPH_RULES): "lines" —
+# every non-blank line is a paragraph, as Word text pastes; "markdown" — CommonMark soft wraps.
 # Body headings sit below the page's own levels (h1 page, h2 section, h3 article title).
 _HEADING_TAG = {"h1": "h4", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
 _SUMMARY_LENGTH = 220
@@ -97,11 +101,93 @@ def nest_plus_lists(state: Any) -> None:
         i += 1
 
 
-def make_parser() -> MarkdownIt:
+def line_paragraph(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A paragraph is one source line: how editors paste from Word and Zalo."""
+    if silent:
+        return False
+    content = state.getLines(start, start + 1, state.blkIndent, False).strip()
+    state.line = start + 1
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [start, state.line]
+    token = state.push("inline", "", 0)
+    token.content = content
+    token.map = [start, state.line]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    return True
+
+
+def tab_cells(line: str) -> list[str] | None:
+    """The cells of a line pasted from a Word table (tab-separated), None if it is not one."""
+    text = line.strip(" \r")
+    if "\t" not in text.strip("\t"):
+        return None
+    cells = [" ".join(c.split()) for c in text.strip("\t").split("\t")]
+    return cells if sum(1 for c in cells if c) >= 2 else None
+
+
+def _tab_rows(state: StateBlock, start: int, end: int) -> list[list[str]]:
+    rows: list[list[str]] = []
+    line = start
+    while line < end and not state.isEmpty(line):
+        cells = tab_cells(state.getLines(line, line + 1, state.blkIndent, False))
+        if cells is None:
+            break
+        rows.append(cells)
+        line += 1
+    return rows
+
+
+def _push_cells(state: StateBlock, cells: list[str], width: int, tag: str, line: int) -> None:
+    row = state.push("tr_open", "tr", 1)
+    row.map = [line, line + 1]
+    for k in range(width):
+        state.push(f"{tag}_open", tag, 1)
+        inline = state.push("inline", "", 0)
+        inline.content = cells[k] if k < len(cells) else ""
+        inline.map = [line, line + 1]
+        inline.children = []
+        state.push(f"{tag}_close", tag, -1)
+    state.push("tr_close", "tr", -1)
+
+
+def tab_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Two or more consecutive tab-separated lines (a table pasted from Word) are a table."""
+    if state.sCount[start] - state.blkIndent >= 4 and state.parentType != "root":
+        return False
+    rows = _tab_rows(state, start, end)
+    if len(rows) < 2:
+        return False
+    if silent:
+        return True
+    width = max(len(r) for r in rows)
+    state.push("table_open", "table", 1).map = [start, start + len(rows)]
+    state.push("thead_open", "thead", 1).map = [start, start + 1]
+    _push_cells(state, rows[0], width, "th", start)
+    state.push("thead_close", "thead", -1)
+    state.push("tbody_open", "tbody", 1).map = [start + 1, start + len(rows)]
+    for k, cells in enumerate(rows[1:], 1):
+        _push_cells(state, cells, width, "td", start + k)
+    state.push("tbody_close", "tbody", -1)
+    state.push("table_close", "table", -1)
+    state.line = start + len(rows)
+    return True
+
+
+def make_parser(rule: str = "lines") -> MarkdownIt:
+    """The article parser for a paragraph rule (config.PARAGRAPH_RULES)."""
     # html=False: raw HTML in an article is shown as text, never as live markup;
     # markdown-it's validateLink already refuses javascript:, vbscript:, file: and data: links.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # Articles have no indented code: an indented line is a pushed-right line, not code.
+    md.disable("code")
+    md.block.ruler.before("table", "tab_table", tab_table,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    if rule == "lines":
+        # "Text" over a line of "---" is not a heading here: each line stands alone.
+        md.disable("lheading")
+        md.block.ruler.at("paragraph", line_paragraph)
     md.core.ruler.push("nest_plus_lists", nest_plus_lists)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_open", _render_heading_open)
@@ -109,6 +195,12 @@ def make_parser() -> MarkdownIt:
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
     return md
+
+
+@cache
+def parser(rule: str = "lines") -> MarkdownIt:
+    """One parser per rule and process (building one costs more than parsing an article)."""
+    return make_parser(rule)
 
 
 def _inline_text(token: Token) -> str:

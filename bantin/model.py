@@ -43,6 +43,9 @@ class Article:
     body: str
     body_line: int  # file line of the body's first line
     keep_repeats: bool = False  # front matter keep_repeats: true — never drop a repeat
+    # Pushed-right lines that ended the body (blanked there), printed in the closing block.
+    signature: tuple[str, ...] = ()
+    paragraph_rule: str = "lines"  # site.yml paragraphs: how body lines become paragraphs
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import load_config
-from .content import commune_display, load_site, parse_week, prefixed_title
+from .config import Section, load_config
+from .content import (
+    commune_display,
+    load_site,
+    parse_week,
+    prefixed_title,
+    read_issue_meta,
+)
 from .errors import ContentError, Diagnostics, UsageError
 from .model import Issue
+from .paste import PLACEHOLDER
 from .text import closest, slugify
 
 
@@ -27,17 +35,71 @@ def _existing_issue(root: Path, number: int, year: int | None) -> Issue | None:
     return max(found, key=lambda i: i.year, default=None)
 
 
-def new_article(root: Path, *, title: str, issue: int, year: int | None, commune: str | None,
-                section: str | None, editor: str | None, week: str | None,
-                default_week: str) -> Path:
+@dataclass(frozen=True)
+class ArticleMeta:
+    """The front matter a new article gets, settled from the options and the issue."""
+
+    issue: int
+    year: int
+    week: str | None
+    section: Section | None
+    commune: str | None
+    editor: str
+
+    def shown_title(self, title: str) -> str:
+        """The title as printed (with the "Xã …: " prefix in the local section)."""
+        local = self.commune and self.section and self.section.local
+        return prefixed_title(title, commune_display(self.commune or "")) if local else title
+
+    def front_matter(self, title: str, author: tuple[str, ...] = (), source: str = "",
+                     extra: tuple[str, ...] = ()) -> list[str]:
+        lines = ["---", f"title: {_quote(title.strip())}", f"issue: {self.issue}",
+                 f"year: {self.year}"]
+        if self.week:
+            lines.append(f'week: "{self.week}"')
+        if self.section is not None:
+            lines.append(f"section: {_quote(self.section.name)}")
+        if self.commune:
+            lines.append(f"commune: {_quote(self.commune.strip())}")
+        if len(author) == 1:
+            lines.append(f"author: {_quote(author[0])}")
+        elif author:
+            lines += ["author:"] + [f"  - {_quote(a)}" for a in author]
+        else:
+            lines.append('author: ""')
+        if source:
+            lines.append(f"source: {_quote(source)}")
+        lines.append(f"editor: {_quote(self.editor)}")
+        return [*lines, *extra, "---"]
+
+
+def _issue_file_year(root: Path, number: int) -> int | None:
+    """The newest year with an issue file issues/<year>-<number>.yml."""
+    years = [int(p.stem.split("-")[0]) for p in (root / "issues").glob(f"*-{number}.y*ml")
+             if p.stem.split("-")[0].isdigit()]
+    return max(years, default=None)
+
+
+def _issue_file_week(root: Path, number: int, year: int) -> str | None:
+    """The week an issue file gives, for an issue that has no article yet."""
+    for path in sorted((root / "issues").glob(f"{year}-{number}.y*ml")):
+        found = read_issue_meta(path, Diagnostics(root=root))
+        if found and found[1].week:
+            return found[1].week.label
+    return None
+
+
+def article_meta(root: Path, *, issue: int, year: int | None, commune: str | None,
+                 section: str | None, editor: str | None, week: str | None,
+                 default_week: str) -> ArticleMeta:
+    """Settle a new article's front matter; UsageError (Vietnamese) when it cannot be."""
     if issue < 1:
         raise UsageError("--issue phải là số từ 1 trở lên — ví dụ --issue 18")
-    if not title.strip():
-        raise UsageError('tiêu đề bài đang trống — viết ví dụ bantin new "Tiêu đề bài" --issue 18')
     config = load_config(root, Diagnostics(root=root))
     existing = _existing_issue(root, issue, year)
     if year is None:
-        year = existing.year if existing else date.today().year
+        year = existing.year if existing else (_issue_file_year(root, issue)
+                                               or date.today().year)
     names = [s.name for s in config.sections]
     if section and section not in names:
         near = closest(section, names)
@@ -53,26 +115,28 @@ def new_article(root: Path, *, title: str, issue: int, year: int | None, commune
     if not editor:
         raise UsageError('chưa biết người tổng hợp — thêm --editor "Họ tên"')
     if week is None and config.weekly:
-        week = existing.week.label if existing and existing.week else default_week
+        week = existing.week.label if existing and existing.week else (
+            _issue_file_week(root, issue, year) or default_week)
     if week is not None:
         why = parse_week(week, year)[1]
         if why:
             raise UsageError(f'--week {why} — viết ví dụ --week 25/5-29/5')
-    shown = prefixed_title(title, commune_display(commune)) if commune and sec and sec.local \
-        else title
+    return ArticleMeta(issue, year, week, sec, commune, editor)
+
+
+def new_article(root: Path, *, title: str, issue: int, year: int | None, commune: str | None,
+                section: str | None, editor: str | None, week: str | None,
+                default_week: str) -> Path:
+    if not title.strip():
+        raise UsageError('tiêu đề bài đang trống — viết ví dụ bantin new "Tiêu đề bài" --issue 18')
+    meta = article_meta(root, issue=issue, year=year, commune=commune, section=section,
+                        editor=editor, week=week, default_week=default_week)
+    shown = meta.shown_title(title)
     slug = slugify(shown) or "bai-moi"
-    path = root / "content" / str(year) / str(issue) / f"{slug}.md"
+    path = root / "content" / str(meta.year) / str(meta.issue) / f"{slug}.md"
     if path.exists():
         raise UsageError(f"đã có tệp {path}, không ghi đè — đổi tiêu đề hoặc sửa tệp đó")
-    lines = ["---", f"title: {_quote(title.strip())}", f"issue: {issue}", f"year: {year}"]
-    if week:
-        lines.append(f'week: "{week}"')
-    if sec is not None:
-        lines.append(f"section: {_quote(sec.name)}")
-    if commune:
-        lines.append(f"commune: {_quote(commune.strip())}")
-    lines += ['author: ""', f"editor: {_quote(editor)}", "---", "",
-              "Viết nội dung bài ở đây. Mỗi đoạn cách nhau một dòng trống.", ""]
+    lines = [*meta.front_matter(title), "", PLACEHOLDER, ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

@@ -68,7 +68,12 @@ def test_title_prefix_added_once() -> None:
         "Xã Vạn An: Mô hình lưu động"
     assert prefixed_title("xã Vạn An - Mô hình", "Xã Vạn An") == "xã Vạn An - Mô hình"
     assert prefixed_title("Vạn An: Mô hình", "Xã Vạn An") == "Vạn An: Mô hình"
-    assert prefixed_title("Vạn An đổi mới", "Xã Vạn An") == "Xã Vạn An: Vạn An đổi mới"
+    # a title that names the commune in its first words is not prefixed again
+    assert prefixed_title("Vạn An đổi mới", "Xã Vạn An") == "Vạn An đổi mới"
+    assert prefixed_title("UBND xã Tân Kỳ được phê duyệt cấp độ 2", "Xã Tân Kỳ") == (
+        "UBND xã Tân Kỳ được phê duyệt cấp độ 2")
+    assert prefixed_title("Hội nghị chuyên đề của xã Tân Kỳ", "Xã Tân Kỳ") == (
+        "Xã Tân Kỳ: Hội nghị chuyên đề của xã Tân Kỳ")
     assert prefixed_title("Ra mắt", "Phường Vinh") == "Phường Vinh: Ra mắt"
 
 

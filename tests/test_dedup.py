@@ -132,7 +132,8 @@ def test_text_report_is_vietnamese_with_locations(tmp_path: Path,
 ])
 def test_copies_in_the_same_scope_are_removed(copy: str, why: str) -> None:
     found, removed = article_check(f"{P3}\n\n{P1}\n\n{copy}\n")
-    assert removed == {5}, why
+    # each line is a paragraph: a copy wrapped over two lines is two removed pieces
+    assert removed == ({5, 6} if "\n" in copy else {5}), why
     assert found[0].action == "removed" and found[0].of_line == 1
 
 

@@ -38,9 +38,73 @@ def test_blocks_carry_file_lines_and_heading_scopes() -> None:
     body = "Đoạn một.\n\n## Mục 1\n\nĐoạn hai\nxuống dòng.\n\n- Ý thứ nhất\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
     blocks = render(make_parser(), body, 10).blocks
     assert [(b.kind, b.line, b.scope) for b in blocks] == [
-        ("paragraph", 10, 0), ("paragraph", 14, 1), ("list_item", 17, 1),
+        ("paragraph", 10, 0), ("paragraph", 14, 1), ("paragraph", 15, 1), ("list_item", 17, 1),
         ("table_row", 19, 1), ("table_row", 21, 1)]
-    assert blocks[1].text == "Đoạn hai xuống dòng."
+    assert blocks[1].text == "Đoạn hai"
+    joined = render(make_parser("markdown"), body, 10).blocks
+    assert [(b.kind, b.line) for b in joined][:3] == [
+        ("paragraph", 10), ("paragraph", 14), ("list_item", 17)]
+    assert joined[1].text == "Đoạn hai xuống dòng."
+
+
+# Seed 000 as an editor pastes it: one line a paragraph, no blank lines.
+PASTED = (
+    "Nhằm đánh giá toàn diện kết quả thực hiện công tác cải cách hành chính, chuyển đổi số trên địa bàn, ngày 20/5/2026 UBND xã Tân Kỳ đã tổ chức Hội nghị chuyên đề.\n"
+    "Hội nghị do đồng chí Hoàng Đình Sơn – Phó Bí thư Đảng ủy, Chủ tịch UBND xã chủ trì.\n"
+    "Tại hội nghị, UBND xã đã tập trung phân tích, đánh giá toàn diện kết quả Chỉ số CCHC năm 2025.\n"
+)
+
+
+def test_each_pasted_line_is_its_own_paragraph() -> None:
+    html = html_of(PASTED)
+    assert html.count("<p>") == 3
+    assert html.index("Nhằm") < html.index("</p>") < html.index("Hội nghị do")
+
+
+def test_markdown_rule_joins_lines_into_one_paragraph() -> None:
+    html = render(make_parser("markdown"), PASTED, 1).html
+    assert html.count("<p>") == 1
+
+
+def test_indented_lines_are_never_code_blocks() -> None:
+    for rule in ("lines", "markdown"):
+        html = render(make_parser(rule), "Đoạn đầu.\n\n        Phòng VHXH Tân Kỳ tổng hợp\n", 1).html
+        assert "<pre>" not in html and "<code>" not in html
+        assert "<p>Phòng VHXH Tân Kỳ tổng hợp</p>" in html
+    fenced = html_of("```\nmã\n```\n")
+    assert "<pre><code>mã" in fenced
+
+
+def test_a_line_over_dashes_is_not_a_heading_in_the_lines_rule() -> None:
+    html = html_of("Kết quả quý I\n---\n")
+    assert "<h4>" not in html and "<hr />" in html and "<p>Kết quả quý I</p>" in html
+
+
+def test_lists_quotes_and_tables_keep_their_meaning_line_by_line() -> None:
+    body = ("Mở đầu.\n- Ý một\n+ ý phụ\nĐoạn sau danh sách.\n> Trích dẫn\nĐoạn cuối.\n"
+            "| Cột | Số |\n|---|---|\n| Hồ sơ | 3.118 |\n")
+    r = render(make_parser(), body, 1)
+    assert [b.kind for b in r.blocks] == [
+        "paragraph", "list_item", "list_item", "paragraph", "blockquote", "paragraph",
+        "table_row", "table_row"]
+    assert r.html.count("<ul>") == 2 and "<blockquote>" in r.html and "<table>" in r.html
+
+
+def test_tab_separated_lines_pasted_from_word_become_a_table() -> None:
+    body = ("Kết quả giải quyết hồ sơ:\n"
+            "Lĩnh vực\tTiếp nhận\tĐúng hạn\n"
+            "Đất đai\t1.204\t1.180\n"
+            "Hộ tịch\t\t932\n"
+            "Sau bảng.\n")
+    r = render(make_parser(), body, 3)
+    assert r.html.count("<tr>") == 3 and "<th>Lĩnh vực</th>" in r.html
+    assert "<td>Hộ tịch</td>\n<td></td>\n<td>932</td>" in r.html
+    assert [(b.kind, b.line) for b in r.blocks] == [
+        ("paragraph", 3), ("table_row", 4), ("table_row", 5), ("table_row", 6),
+        ("paragraph", 7)]
+    assert r.blocks[2].text == "Đất đai | 1.204 | 1.180"
+    # one line with a tab is text, not a table
+    assert "<table>" not in html_of("Ngày 20/5\tUBND xã họp.\n")
 
 
 def test_headings_sit_below_the_page_levels_and_tables_scroll() -> None:
