@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .draft import Draft, Note
@@ -94,13 +94,16 @@ def _rename_photos(body: str, names: dict[str, str]) -> str:
     return body
 
 
-def plan_article(draft: Draft, options: ImportOptions, taken: set[Path]) -> Planned:
+def plan_article(draft: Draft, options: ImportOptions, taken: set[Path], nth: int = 0,
+                 ) -> Planned:
+    """The file of one draft; `nth`: its place among the drafts of this import."""
     closing = classify_closing(draft.closing)
     editor = options.editor or closing.editor or None
     meta: ArticleMeta = article_meta(
         options.root, issue=options.issue, year=options.year, commune=options.commune,
         section=options.section, editor=editor, week=options.week,
         default_week=options.default_week)
+    meta = replace(meta, order=meta.order + nth)  # in the order of the files and articles
     title, notes = settle_title(draft)
     author = (options.author,) if options.author else closing.author
     source = draft.source or closing.source
@@ -129,7 +132,7 @@ def plan_import(files: list[Path], options: ImportOptions) -> list[Planned]:
         if not drafts:
             raise ImportFailed(f"{f}: không tìm thấy nội dung bài nào trong tệp")
         for d in drafts:
-            p = plan_article(d, options, taken)
+            p = plan_article(d, options, taken, len(planned))
             taken.add(p.path)
             planned.append(p)
     return planned

@@ -45,6 +45,7 @@ class ArticleMeta:
     section: Section | None
     commune: str | None
     editor: str
+    order: int = 1  # after the articles the issue already has
 
     def shown_title(self, title: str) -> str:
         """The title as printed (with the "Xã …: " prefix in the local section)."""
@@ -70,6 +71,7 @@ class ArticleMeta:
         if source:
             lines.append(f"source: {_quote(source)}")
         lines.append(f"editor: {_quote(self.editor)}")
+        lines.append(f"order: {self.order}")
         return [*lines, *extra, "---"]
 
 
@@ -121,7 +123,8 @@ def article_meta(root: Path, *, issue: int, year: int | None, commune: str | Non
         why = parse_week(week, year)[1]
         if why:
             raise UsageError(f'--week {why} — viết ví dụ --week 25/5-29/5')
-    return ArticleMeta(issue, year, week, sec, commune, editor)
+    order = 1 + max((a.order or 0 for a in existing.articles), default=0) if existing else 1
+    return ArticleMeta(issue, year, week, sec, commune, editor, order)
 
 
 def new_article(root: Path, *, title: str, issue: int, year: int | None, commune: str | None,
