@@ -13,6 +13,7 @@ from .official import read_official
 from .signature import MAX_SIGNATURE_WORDS, clean_line, pushed_right
 
 _IMAGE_MARK = re.compile(r"\[image:[^\]]*\]")  # a picture lost when a Google Doc became text
+MIN_PARAGRAPH_WORDS = 15
 _LIST_OR_MARKUP = re.compile(r"^\s*(?:[-+*]\s|\d+[.)]\s|\||>|#)")
 
 
@@ -54,6 +55,25 @@ def split_articles(lines: list[str]) -> list[tuple[int, list[str], list[str]]]:
 
 def _has_text(lines: list[str], n: int) -> bool:
     return sum(1 for s in lines if s.strip()) >= n
+
+
+def _has_paragraph(lines: list[str]) -> bool:
+    """An article has at least one real paragraph; a masthead or a list of names has not."""
+    for line in lines:
+        words = sum(1 for w in line.split() if any(c.isalpha() for c in w))
+        sentence = line.rstrip().endswith((".", ";", ":", "!", "?", "…")) or words >= 25
+        if words >= MIN_PARAGRAPH_WORDS and sentence and not _caps_title(line):
+            return True
+    return False
+
+
+def _skipped(origin: str, start: int, part: list[str]) -> Note:
+    shown = [" ".join(s.split()) for s in part if s.strip()]
+    first = shown[0] if len(shown[0]) <= 60 else shown[0][:60] + "…"
+    return Note(f"{origin}:{start + 1}-{start + len(part)}",
+                f'phần bắt đầu bằng "{first}" ({len(shown)} dòng) không có đoạn văn nào, '
+                "không giống một bài (măng-sét, danh sách tên…) nên không nhập — nếu cần, "
+                "chép tay vào bài")
 
 
 def pipe_tables(lines: list[str]) -> list[str]:
@@ -107,6 +127,9 @@ def drafts_from_text(text: str, origin: str, notes: list[Note]) -> list[Draft]:
     drafts = []
     for start, part, signature in split_articles(lines):
         k = next(i for i, s in enumerate(part) if s.strip())
+        if not signature and not _has_paragraph(part[k + 1:]):
+            notes.append(_skipped(origin, start, part))
+            continue
         title = " ".join(part[k].split())
         own: list[Note] = list(notes) if not drafts else []
         body = tidy_body(part[k + 1:], origin, start + k + 1, own)

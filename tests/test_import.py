@@ -255,3 +255,19 @@ def test_imported_word_article_builds_right(word_site: Path) -> None:
     assert html.count("Hoàng Thị Thúy Giang") == 1 and "Đảng Thiện tổng hợp" in html
     body = html.split('<footer class="ky-ten">')[0].split("<h4>Kết quả bước đầu</h4>")
     assert len(body) == 2 and body[0].count("<p>") >= 2
+
+
+def test_a_whole_commune_bulletin_gives_its_article_and_skips_the_masthead(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = new_site(tmp_path)
+    assert run_import(root, str(FIXTURES / "seed-002-ban-tin-xa-tan-ky.txt"), "--issue", "18",
+                      "--year", "2026", "--commune", "Tân Kỳ") == 0
+    err = capsys.readouterr().err
+    assert 'seed-002-ban-tin-xa-tan-ky.txt:8-15: phần bắt đầu bằng "CHỈ ĐẠO NỘI DUNG:"' in err
+    assert "seed-002-ban-tin-xa-tan-ky.txt:22: chỗ này có ảnh" in err
+    [md] = (root / "content/2026/18").glob("*.md")
+    text = md.read_text(encoding="utf-8")
+    assert ('title: "Tân Kỳ tập trung khắc phục tồn tại CCHC quý I năm 2026; nâng cao hiệu quả '
+            'cải cách hành chính quý II năm 2026"') in text
+    assert 'editor: "Nguyễn Thị Thảo, Chuyên viên Phòng VHXH"' in text
+    assert "[image:" not in text and "\n+ Công tác chỉ đạo, điều hành" in text
