@@ -327,7 +327,7 @@ def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
                 continue  # a removed copy is never the "earlier" paragraph of another
         same_scope.append((p, grams))
         runs.add(p)
-    found += _split_copies(paras, removed)
+    found += _split_copies(paras, removed, seen)
     return found, frozenset(removed)
 
 
@@ -361,19 +361,20 @@ class RunIndex:
         return None
 
 
-def _split_copies(paras: Sequence[Para], removed: set[int]) -> list[Local]:
+def _split_copies(paras: Sequence[Para], removed: set[int],
+                  hosts: dict[tuple[int, int], list[tuple[Para, set[Any]]]]) -> list[Local]:
     """The mirror of a joined repeat: an earlier paragraph pasted again line by line. Runs of
     two or more consecutive later paragraphs that together lie inside one earlier paragraph of
-    the same scope are removed whole, short lines included (marked lines never)."""
+    the same scope are removed whole, short lines included (marked lines never). `hosts`: the
+    printed paragraphs long enough to hold such a run, with their 3-grams, by scope."""
     found: list[Local] = []
     by_scope: dict[tuple[int, int], list[Para]] = {}
     for p in paras:
         by_scope.setdefault(p.scope, []).append(p)
-    for members in by_scope.values():
-        hosts = _trigram_hosts(members, removed)
+    for scope, members in by_scope.items():
         i = 0
         while i < len(members):
-            end, host = _run_inside(members, i, hosts)
+            end, host = _run_inside(members, i, hosts.get(scope, ()))
             if host is None:
                 i += 1
                 continue
@@ -386,26 +387,18 @@ def _split_copies(paras: Sequence[Para], removed: set[int]) -> list[Local]:
     return found
 
 
-def _trigram_hosts(members: list[Para], removed: set[int]) -> dict[tuple[int, ...], list[int]]:
-    """Syllable 3-gram -> the printed members (by index) that contain it."""
-    index: dict[tuple[int, ...], list[int]] = {}
-    for k, p in enumerate(members):
-        if p.line not in removed:
-            for g in _grams(p.ids):
-                index.setdefault(g, []).append(k)
-    return index
-
-
-def _run_inside(members: list[Para], i: int, hosts: dict[tuple[int, ...], list[int]],
+def _run_inside(members: list[Para], i: int, hosts: Iterable[tuple[Para, set[Any]]],
                 ) -> tuple[int, Para | None]:
     """(end, host): members[i:end] (two or more, at least MIN_WORDS syllables in all) joined
     lie inside the earlier printed paragraph `host`; (i, None) when no run starts at i."""
     first = members[i]
     if first.keep or len(first.ids) < 3:
         return i, None
-    for k in hosts.get(tuple(first.ids[:3]), ()):
-        host = members[k]
-        if k >= i or len(host.ids) <= len(first.ids) or not _contains_ids(host.ids, first.ids):
+    head = tuple(first.ids[:3])
+    for host, grams in hosts:
+        if host.line >= first.line or head not in grams or len(host.ids) <= len(first.ids):
+            continue
+        if not _contains_ids(host.ids, first.ids):
             continue
         joined, end = array("I", first.ids), i + 1
         while end < len(members) and not members[end].keep and members[end].ids:

@@ -32,6 +32,7 @@ from PIL import Image, UnidentifiedImageError
 from . import legacy
 from .draft import Draft, Note, Photo
 from .errors import ImportFailed
+from .official import is_all_caps
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -1013,8 +1014,7 @@ def _words(text: str) -> int:
 
 
 def _all_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+    return is_all_caps(text, min_letters=4, share=1.0)
 
 
 def _has_text(block: _Block) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .draft import Draft, Note
 from .legacy import decode_text
 from .markdown import tab_cells
-from .official import read_official
+from .official import is_all_caps, read_official
 from .signature import MAX_SIGNATURE_WORDS, clean_line, pushed_right
 
 _IMAGE_MARK = re.compile(r"\[image:[^\]]*\]")  # a picture lost when a Google Doc became text
@@ -23,8 +23,7 @@ def _pushed_right(line: str) -> bool:
 
 
 def _caps_title(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    return is_all_caps(line, min_letters=12)
 
 
 def split_articles(lines: list[str]) -> list[tuple[int, list[str], list[str]]]:

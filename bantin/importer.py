@@ -94,16 +94,19 @@ def _rename_photos(body: str, names: dict[str, str]) -> str:
     return body
 
 
-def plan_article(draft: Draft, options: ImportOptions, taken: set[Path], nth: int = 0,
-                 ) -> Planned:
-    """The file of one draft; `nth`: its place among the drafts of this import."""
+def plan_article(draft: Draft, options: ImportOptions, taken: set[Path],
+                 settled: dict[str | None, ArticleMeta]) -> Planned:
+    """The file of one draft; `settled`: front matter settled so far in this import, by
+    editor (settling it reads the whole site, so it is done once per editor)."""
     closing = classify_closing(draft.closing)
     editor = options.editor or closing.editor or None
-    meta: ArticleMeta = article_meta(
-        options.root, issue=options.issue, year=options.year, commune=options.commune,
-        section=options.section, editor=editor, week=options.week,
-        default_week=options.default_week)
-    meta = replace(meta, order=meta.order + nth)  # in the order of the files and articles
+    if editor not in settled:
+        settled[editor] = article_meta(
+            options.root, issue=options.issue, year=options.year, commune=options.commune,
+            section=options.section, editor=editor, week=options.week,
+            default_week=options.default_week)
+    # the articles keep the order of the files and of the articles in them
+    meta = replace(settled[editor], order=settled[editor].order + len(taken))
     title, notes = settle_title(draft)
     author = (options.author,) if options.author else closing.author
     source = draft.source or closing.source
@@ -127,12 +130,13 @@ def plan_article(draft: Draft, options: ImportOptions, taken: set[Path], nth: in
 def plan_import(files: list[Path], options: ImportOptions) -> list[Planned]:
     planned: list[Planned] = []
     taken: set[Path] = set()
+    settled: dict[str | None, ArticleMeta] = {}
     for f in files:
         drafts = read_input(f)
         if not drafts:
             raise ImportFailed(f"{f}: không tìm thấy nội dung bài nào trong tệp")
         for d in drafts:
-            p = plan_article(d, options, taken, len(planned))
+            p = plan_article(d, options, taken, settled)
             taken.add(p.path)
             planned.append(p)
     return planned

@@ -99,6 +99,18 @@ def _tcvn3_table() -> dict[str, str]:
 VNI_TABLE: dict[str, str] = _vni_rows()  # Unicode letter -> VNI (all 134 letters)
 TCVN3_TABLE: dict[str, str] = _tcvn3_table()  # Unicode letter -> TCVN3 (lowercase + 8)
 
+
+def _marker_pattern() -> re.Pattern[str]:
+    """Characters the legacy encodings use that Vietnamese in Unicode never does ("®", "¸",
+    "ø", "ñ"…): a text without any is not legacy, and most lines of a build have none."""
+    letters = set(TCVN3_TABLE) | set(VNI_TABLE)
+    used = {c for table in (TCVN3_TABLE, VNI_TABLE) for v in table.values() for c in v}
+    markers = sorted(c for c in used if not c.isascii() and c not in letters)
+    return re.compile("[" + re.escape("".join(markers)) + "]")
+
+
+_MARKER = _marker_pattern()
+
 _TCVN3_DECODE = {ord(code): letter for letter, code in TCVN3_TABLE.items() if code != letter}
 
 
@@ -334,7 +346,10 @@ def detect_legacy(text: str) -> str | None:
     Counts, line by line, the words that turn into Vietnamese syllables and those that stop
     being ones; a lone "©", "café" or a normal Unicode paragraph gives no evidence.
     """
-    return _detect(_nfc(text))[0]
+    text = _nfc(text)
+    if _MARKER.search(text) is None:
+        return None  # the fast answer for the Unicode text of every build
+    return _detect(text)[0]
 
 
 def _convert_lines(text: str, scheme: str, verdicts: list[_Line | None]) -> str:

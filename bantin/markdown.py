@@ -153,8 +153,9 @@ def _push_cells(state: StateBlock, cells: list[str], width: int, tag: str, line:
 
 def tab_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """Two or more consecutive tab-separated lines (a table pasted from Word) are a table."""
-    if state.sCount[start] - state.blkIndent >= 4 and state.parentType != "root":
-        return False
+    first = state.bMarks[start] + state.tShift[start]
+    if state.src.find("\t", first, state.eMarks[start]) < 0:
+        return False  # the cheap answer at every block start of every article
     rows = _tab_rows(state, start, end)
     if len(rows) < 2:
         return False

@@ -81,12 +81,13 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def is_all_caps(line: str) -> bool:
-    """True for a line in capitals: at least 3 letters, 90 % or more of them upper-case."""
+def is_all_caps(line: str, min_letters: int = 3, share: float = 0.9) -> bool:
+    """True for a line in capitals: at least `min_letters` letters, `share` or more of them
+    upper-case."""
     letters = [c for c in _nfc(line) if c.isalpha()]
-    if len(letters) < 3:
+    if len(letters) < min_letters:
         return False
-    return sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    return sum(c.isupper() for c in letters) >= share * len(letters)
 
 
 @dataclass(frozen=True)

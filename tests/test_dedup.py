@@ -448,3 +448,35 @@ def test_summary_line() -> None:
                                     "(chi tiết: bantin dedup).")
     assert format_finding(near) == ('b.md:9: cảnh báo — gần giống (93%) đã đăng ở số trước, '
                                     'lặp a.md:3: "y"')
+
+
+# ---------------------------------------------------------------- the same text pasted twice
+
+LINE_A = "Hội nghị do đồng chí Hoàng Đình Sơn – Phó Bí thư Đảng ủy, Chủ tịch UBND xã chủ trì."
+LINE_B = "Tham dự có các đồng chí Phó Chủ tịch UBND xã, lãnh đạo các phòng chuyên môn."
+LINE_C = "Ngắn gọn thôi."
+OTHER = "Tỷ lệ thanh toán trực tuyến đạt 99,77% trên địa bàn xã trong quý vừa qua."
+
+
+def test_a_block_that_joins_earlier_lines_is_removed() -> None:
+    found, removed = article_check(
+        f"{LINE_A}\n{LINE_B}\n{LINE_C}\n{OTHER}\n{LINE_A} {LINE_B} {LINE_C}\n")
+    assert removed == {5}
+    assert [(f.kind, f.line, f.of_line) for f in found] == [("joined", 5, 1)]
+    assert format_finding(Finding("removed", "joined", "article", "a.md", 5, Where("a.md", 1),
+                                  1.0, "…")).startswith(
+        "a.md:5: đã bỏ khỏi bản in — là các đoạn liền trước nối lại trong cùng bài")
+
+
+def test_lines_that_repeat_an_earlier_block_are_removed_short_ones_too() -> None:
+    found, removed = article_check(
+        f"{LINE_A} {LINE_B} {LINE_C}\n{OTHER}\n{LINE_A}\n{LINE_B}\n{LINE_C}\n")
+    assert removed == {3, 4, 5}
+    assert {(f.kind, f.of_line) for f in found} == {("contained", 1)}
+
+
+def test_consecutive_short_lines_found_apart_in_an_earlier_block_stay() -> None:
+    _, removed = article_check(f"{LINE_A} {OTHER} {LINE_B}\n{LINE_A}\n{LINE_B}\n")
+    assert removed == {2, 3}  # each is long enough and contained on its own
+    _, kept = article_check(f"{LINE_A} {OTHER}\n{LINE_C}\nĐoạn kết.\n")
+    assert kept == set()
