@@ -229,3 +229,16 @@ def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
         save_manifest(root, printed.manifest)
     return BuildResult(site, pages, warnings, time.perf_counter() - started, dedup,
                        printed.rendered_count if printed else 0)
+
+
+class Builder:
+    """Builds one site again and again (the `serve` loop keeps one), each build writing only
+    what changed. `build` raises ContentError, BantinError or a Jinja2 error and then leaves
+    the output as it was."""
+
+    def __init__(self, options: BuildOptions, say: Say = lambda _: None) -> None:
+        self.options = options
+        self.say = say
+
+    def build(self) -> BuildResult:
+        return build(self.options, self.say)
