@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -13,8 +14,9 @@ from typing import NoReturn
 import jinja2
 
 from . import __version__
-from .build import BuildOptions, build, load
-from .dedup import check_site, format_finding, run_dedup
+from .build import BuildOptions, build
+from .content import load
+from .dedup_site import SHOW_FINDINGS, check_site, format_finding, summary_line
 from .errors import BantinError, ContentError, Diagnostic, UsageError
 from .importer import ImportOptions, plan_import, write_planned
 from .pdf import PdfOptions
@@ -167,6 +169,32 @@ def run_dedup_command(args: argparse.Namespace) -> int:
         raise UsageError("--yes chỉ dùng cùng --fix — viết: bantin dedup --fix --yes")
     return run_dedup(args.root.resolve(), json_output=args.json, fix=args.fix, yes=args.yes,
                      verbose=args.verbose)
+
+
+def run_dedup(root: Path, *, json_output: bool, fix: bool, yes: bool, verbose: bool) -> int:
+    """`bantin dedup`: print the findings (or JSON); with `fix`, rewrite the sources.
+
+    Exit code 0, or 1 when --fix was declined. Content errors raise ContentError as in `check`.
+    """
+    site, _ = load(root, drafts=True)
+    report = check_site(site)
+    if json_output:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        shown = report.findings if verbose else report.findings[:SHOW_FINDINGS]
+        for f in shown:
+            print(format_finding(f))
+        if len(shown) < len(report.findings):
+            print(f"… và {format_count(len(report.findings) - len(shown))} phát hiện khác "
+                  "(xem tất cả với -v)")
+        print(summary_line(report, hint=False) if report.findings
+              else f"Không có đoạn lặp trong {format_count(report.paragraphs)} đoạn.")
+    if not fix:
+        return 0
+    from .dedup_fix import fix_sources
+
+    return fix_sources(site, report, yes=yes, verbose=verbose,
+                       out=sys.stderr if json_output else sys.stdout)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .cache import JsonStore, digest
 from .config import Section, SiteConfig, load_config
-from .errors import Diagnostics
-from .model import Article, Issue, IssueMeta, SectionGroup, Site, Week
+from .errors import Diagnostic, Diagnostics
+from .model import (
+    Article,
+    Issue,
+    IssueMeta,
+    SectionGroup,
+    Site,
+    Week,
+    article_from_json,
+    article_to_json,
+)
 from .paste import check_paste
 from .signature import blank_lines, find_signature, repeated_key
-from .sourcefile import YamlDoc, load_yaml_file, parse_yaml, read_text
+from .sourcefile import YamlDoc, decode_source, load_yaml_file, parse_yaml, read_bytes
 from .text import closest, slugify
 
 ARTICLE_KEYS = (
@@ -285,8 +296,52 @@ def build_article(
     )
 
 
-def read_article(path: Path, root: Path, config: SiteConfig, diags: Diagnostics) -> Article | None:
-    text = read_text(path, diags)
+# Bump when reading the same file with the same site.yml gives a different article.
+LOAD_VERSION = "1"
+
+
+class LoadCache:
+    """Articles read earlier, by the digest of their file's bytes and of site.yml: reading
+    2,600 front matters again costs ~1 s, looking them up ~0.1 s."""
+
+    def __init__(self, root: Path, config: SiteConfig, enabled: bool = True) -> None:
+        self.store = JsonStore(root, "articles", enabled)
+        self.config_key = digest(LOAD_VERSION, repr(config))
+
+    def key(self, path: Path, data: bytes) -> str:
+        return digest(self.config_key, str(path), hashlib.blake2b(data, digest_size=16).hexdigest())
+
+    def get(self, key: str, diags: Diagnostics) -> tuple[bool, Article | None]:
+        hit = self.store.get(key)
+        if hit is None:
+            return False, None
+        diags.items += [Diagnostic(*d) for d in hit["diags"]]
+        return True, article_from_json(hit["article"]) if hit["article"] else None
+
+    def put(self, key: str, article: Article | None, said: list[Diagnostic]) -> None:
+        self.store.put(key, {"article": article_to_json(article) if article else None,
+                             "diags": [list(astuple(d)) for d in said]})
+
+
+def read_article(path: Path, root: Path, config: SiteConfig, diags: Diagnostics,
+                 cache: LoadCache | None = None) -> Article | None:
+    data = read_bytes(path, diags)
+    if data is None:
+        return None
+    if cache is None:
+        return _read_article(path, data, config, diags)
+    key = cache.key(path, data)
+    found, article = cache.get(key, diags)
+    if not found:
+        before = len(diags.items)
+        article = _read_article(path, data, config, diags)
+        cache.put(key, article, diags.items[before:])
+    return article
+
+
+def _read_article(path: Path, data: bytes, config: SiteConfig,
+                  diags: Diagnostics) -> Article | None:
+    text = decode_source(data, path, diags)
     if text is None:
         return None
     split = split_front_matter(text)
@@ -441,16 +496,19 @@ def build_issue(
     )
 
 
-def load_site(root: Path, diags: Diagnostics, drafts: bool = False) -> Site:
-    """Read and validate everything; collects every error before raising ContentError."""
+def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
+              use_cache: bool = False) -> Site:
+    """Read and validate everything; collects every error before raising ContentError.
+    `use_cache`: take unchanged articles from the load cache (and keep it up to date)."""
     config = load_config(root, diags)
+    cache = LoadCache(root, config, enabled=use_cache) if use_cache else None
     if not (root / "content").is_dir():
         diags.error(root / "content", None, "không tìm thấy thư mục content/",
                     "tạo thư mục content/ và đặt các bài .md vào đó, hoặc chỉ đúng --root")
         diags.raise_if_errors()
     by_issue: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for path in find_sources(root):
-        article = read_article(path, root, config, diags)
+        article = read_article(path, root, config, diags, cache)
         if article is not None and (drafts or not article.draft):
             by_issue[(article.year, article.issue)].append(article)
     metas: dict[tuple[int, int], IssueMeta] = {}
@@ -465,6 +523,16 @@ def load_site(root: Path, diags: Diagnostics, drafts: bool = False) -> Site:
             diags.warn(meta.path, None, f"chưa có bài nào cho số {key[1]}/{key[0]}",
                        "thêm bài có issue và year tương ứng trong content/")
     issues = [build_issue(k, arts, metas.get(k), config, diags) for k, arts in by_issue.items()]
+    if cache is not None:
+        cache.store.save()  # errors in articles are kept too: the next run reports them fast
     diags.raise_if_errors()
     issues.sort(key=lambda i: (i.year, i.number), reverse=True)
     return Site(root=root, config=config, issues=tuple(issues))
+
+
+def load(root: Path, drafts: bool = False, use_cache: bool = False,
+         ) -> tuple[Site, list[Diagnostic]]:
+    """Load and validate a site; raises ContentError listing every error."""
+    diags = Diagnostics(root=root)
+    site = load_site(root, diags, drafts=drafts, use_cache=use_cache)
+    return site, diags.warnings

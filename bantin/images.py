@@ -6,18 +6,16 @@ the issue page and the article page both show it, and the PDF prints it.
 
 from __future__ import annotations
 
-import html as html_lib
 import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from .cache import digest, file_digest
 from .errors import Diagnostic
 from .markdown import Rendered
-from .model import Article, Issue, Site
+from .model import Article, Site
 
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -36,23 +34,21 @@ class Photo:
         return not self.src.startswith(("/", "\\")) and ".." not in Path(self.src).parts
 
 
-def _source_line(a: Article, src: str) -> int | None:
-    for n, text in enumerate(a.body.split("\n")):
-        if src in text or src in unquote(text):
-            return a.body_line + n
-    return None
-
-
 def photos(a: Article, rendered: Rendered) -> list[Photo]:
-    """The local photos an article shows (web addresses and data: URLs are left alone)."""
+    """The local photos an article shows (web addresses and data: URLs are left alone), from
+    the image tokens the renderer kept: one rule for the site, the PDF and the checks."""
     out = []
-    for m in IMG_SRC.finditer(rendered.html):
-        src = html_lib.unescape(m.group(2))
-        if not src or SCHEME.match(src) or src.startswith(("#", "//")):
+    for ref in rendered.photos:
+        src = ref.src.split("?")[0].split("#")[0]
+        if not src or SCHEME.match(src) or ref.src.startswith(("#", "//")):
             continue
-        src = unquote(src.split("?")[0].split("#")[0])
-        out.append(Photo(src, (a.path.parent / src).resolve(), _source_line(a, src)))
+        out.append(Photo(src, photo_path(a, src), ref.line))
     return out
+
+
+def photo_path(a: Article, src: str) -> Path:
+    """The file a photo's src names: relative to the article's Markdown file."""
+    return (a.path.parent / src).resolve()
 
 
 def check_photos(site: Site, rendered: dict[str, Rendered]) -> list[Diagnostic]:
@@ -105,22 +101,6 @@ def _place(src: Path, target: Path) -> None:
         os.link(src, target)
     except OSError:
         shutil.copyfile(src, target)
-
-
-def copy_photos(issue: Issue, rendered: dict[str, Rendered], out: Path,
-                cache_dir: Path | None = None) -> None:
-    """Each photo next to the issue page and next to its article's page, where the same
-    relative path written in the Markdown finds it; big camera photos are made smaller
-    for the web (kept in `cache_dir` so the next build does not resize them again)."""
-    issue_dir = (out / issue.url).parent
-    for a in issue.articles:
-        article_dir = (out / a.url).parent
-        for p in photos(a, rendered[a.rel]):
-            if p.inside and p.path.is_file() and p.path.suffix.lower() in PHOTO_TYPES:
-                first = issue_dir / p.src
-                if not first.exists():
-                    place_web_photo(p.path, first, cache_dir)
-                _place(first, article_dir / p.src)
 
 
 # Photos wider or taller than this are scaled down for the web (the PDF keeps the original;

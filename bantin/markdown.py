@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -15,7 +16,7 @@ from markdown_it.token import Token
 from .text import keep_together
 
 # Bump when the HTML produced for the same Markdown changes (invalidates caches).
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 # How body lines become paragraphs (site.yml `paragraphs`, config.PARAGRAPH_RULES): "lines" —
 # every non-blank line is a paragraph, as Word text pastes; "markdown" — CommonMark soft wraps.
 # Body headings sit below the page's own levels (h1 page, h2 section, h3 article title).
@@ -37,11 +38,21 @@ class Block(NamedTuple):
     scope: int  # index of the heading scope it sits under (0 = before any heading)
 
 
+class PhotoRef(NamedTuple):
+    """An image of the body as written: its src (percent-decoded) and file line."""
+
+    src: str
+    line: int
+
+
 @dataclass(frozen=True)
 class Rendered:
+    """One article body as every output shows it (the record `prepare` makes and caches)."""
+
     html: str
     summary: str
-    blocks: tuple[Block, ...]
+    blocks: tuple[Block, ...] = ()  # every block of the source (not kept in the cache)
+    photos: tuple[PhotoRef, ...] = ()  # images that are printed, in order
 
 
 def _render_text(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:
@@ -295,7 +306,21 @@ def render_parsed(md: MarkdownIt, parsed: Parsed,
     if skip_lines:
         tokens = drop_blocks(tokens, frozenset(n - parsed.first_line for n in skip_lines))
     html = md.renderer.render(tokens, md.options, parsed.env)
-    return Rendered(html, summarize(parsed.blocks), parsed.blocks)
+    return Rendered(html, summarize(parsed.blocks), parsed.blocks,
+                    image_refs(tokens, parsed.first_line))
+
+
+def image_refs(tokens: Tokens, first_line: int) -> tuple[PhotoRef, ...]:
+    """The images of rendered tokens, with the file line of the block that shows them."""
+    found: list[PhotoRef] = []
+    line = first_line
+    for tok in tokens:
+        if tok.map:
+            line = first_line + tok.map[0]
+        if tok.type == "inline" and tok.children:
+            found += [PhotoRef(unquote(str(c.attrGet("src") or "")), line)
+                      for c in tok.children if c.type == "image"]
+    return tuple(found)
 
 
 def render(md: MarkdownIt, body: str, first_line: int,

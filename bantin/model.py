@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .config import Section, SiteConfig
 
@@ -123,3 +124,41 @@ class Site:
     @property
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for i in self.issues for a in i.articles)
+
+
+# ---------------------------------------------------------------- plain data (caches)
+
+def _week_json(w: Week | None) -> list[str] | None:
+    return [w.start.isoformat(), w.end.isoformat()] if w else None
+
+
+def _week_of(v: list[str] | None) -> Week | None:
+    return Week(date.fromisoformat(v[0]), date.fromisoformat(v[1])) if v else None
+
+
+def article_to_json(a: Article) -> dict[str, Any]:
+    """An article as JSON data (the load cache keeps these; no code runs when reading it)."""
+    out: dict[str, Any] = {}
+    for f in fields(Article):
+        v = getattr(a, f.name)
+        if isinstance(v, Path):
+            v = str(v)
+        elif isinstance(v, Week):
+            v = _week_json(v)
+        elif isinstance(v, Section):
+            v = [v.name, v.slug, v.local]
+        elif isinstance(v, date):
+            v = v.isoformat()
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[f.name] = v
+    return out
+
+
+def article_from_json(d: dict[str, Any]) -> Article:
+    return Article(**{
+        **d, "path": Path(d["path"]), "week": _week_of(d["week"]),
+        "section": Section(*d["section"]), "author": tuple(d["author"]),
+        "date": date.fromisoformat(d["date"]) if d["date"] else None,
+        "tags": tuple(d["tags"]), "signature": tuple(d["signature"]),
+    })

@@ -6,20 +6,16 @@ WeasyPrint is imported lazily: a build with --no-pdf never pays for it.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import json
 import logging
 import mimetypes
-import multiprocessing
-import os
 import re
-import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,12 +24,13 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .cache import CACHE_DIR, digest, file_digest
+from .cache import digest, file_digest
 from .config import SiteConfig
 from .errors import BantinError, Diagnostic
 from .images import IMG_SRC, SCHEME, photos
 from .markdown import Rendered
 from .model import Issue, Site
+from .targets import Target
 from .text import keep_together
 from .theme import Theme
 
@@ -51,7 +48,6 @@ ARCHIVE_VARIANT = "pdf/a-3b"
 BOOKLET_SUFFIX = "-a3-gap-doi.pdf"
 PRINT_SHOP_SUFFIX = "-nha-in.pdf"
 ARCHIVE_SUFFIX = "-luu-tru.pdf"
-Say = Callable[[str], None]
 
 _TAG = re.compile(r"<[^>]*>")
 _FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
@@ -396,7 +392,8 @@ def impose_booklet(source: Path, target: Path) -> int:
 # --------------------------------------------------------------------------- many issues
 
 
-def theme_digest(theme: Theme, renderer_assets: dict[str, Path] | None = None) -> str:
+def theme_digest(theme: Theme, renderer_assets: dict[str, Path] | None = None,
+                 digests: Callable[[Path], str] = file_digest) -> str:
     """Templates, print styles and fonts: what every issue's PDF depends on."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -411,115 +408,29 @@ def theme_digest(theme: Theme, renderer_assets: dict[str, Path] | None = None) -
         if folder.is_dir():
             for p in sorted(folder.glob("*.html")):
                 if p.name.startswith(("print", "_")):
-                    parts += [str(p), file_digest(p)]
+                    parts += [str(p), digests(p)]
     assets = renderer_assets if renderer_assets is not None else theme.asset_files()
     for rel, p in sorted(assets.items()):
         if rel.startswith(("print", "fonts/")) or rel.endswith(".css"):
-            parts += [rel, file_digest(p)]
+            parts += [rel, digests(p)]
     return digest(*parts)
 
 
 def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: str,
-                 options: PdfOptions) -> str:
+                 options: PdfOptions, digests: Callable[[Path], str] = file_digest) -> str:
     """Everything one issue's PDF depends on: its articles as rendered, its issue file's
     values, the site config, the theme (base) and the photos the articles show."""
     parts = [base, repr(options), repr(site.config), repr(issue)]
     for a in issue.articles:
         parts.append(rendered[a.rel].html)
         for p in photos(a, rendered[a.rel]):
-            parts.append(file_digest(p.path) if p.path.is_file() else f"missing:{p.path}")
+            parts.append(digests(p.path) if p.path.is_file() else f"missing:{p.path}")
     return digest(*parts)
-
-
-# Set before worker processes are forked, so the children inherit site, renders and
-# compiled templates (and WeasyPrint already imported) instead of receiving pickles.
-_FORKED: dict[str, Any] = {}
-
-
-def _render_one(index: int) -> PdfResult:
-    renderer: PrintRenderer = _FORKED["renderer"]
-    issue = renderer.site.issues[index]
-    target: Path = _FORKED["targets"][index]
-    return renderer.render(issue, _FORKED["rendered"], target)
-
-
-@dataclass
-class PdfBuild:
-    """Outcome of build_pdfs: one result per issue, by issue key."""
-
-    results: dict[tuple[int, int], PdfResult]
-    manifest: dict[str, str]  # relative PDF path -> input digest, for the next build
-    rendered_count: int = 0
-    seconds: float = 0.0
-
-    @property
-    def names(self) -> dict[tuple[int, int], str]:
-        """Issue key -> file name, as SiteContent.pdfs wants it."""
-        return {key: r.path.name for key, r in self.results.items()}
-
-    def warnings(self, site: Site) -> list[Diagnostic]:
-        """Missing glyphs and WeasyPrint's complaints, as build warnings."""
-        out = []
-        for issue in site.issues:
-            result = self.results.get(issue.key)
-            if result is None:
-                continue
-            where = f"{issue.year}/{issue.number}/{result.path.name}"
-            if result.missing_glyphs:
-                chars = " ".join(f"{c} (U+{ord(c):04X})" for c in result.missing_glyphs)
-                out.append(Diagnostic(where, None, f"phông chữ kèm theo không có ký tự {chars}",
-                                      "thay bằng ký tự khác hoặc thêm phông vào assets/fonts/",
-                                      warning=True))
-            # Missing photos are reported once, with file and line, by images.check_photos.
-            out += [Diagnostic(where, None, f"WeasyPrint: {p}", warning=True)
-                    for p in result.problems if not p.startswith("Failed to load image")]
-        return out
-
-
-MANIFEST = "pdf.json"
-
-
-def load_manifest(root: Path) -> dict[str, str]:
-    """What the last build's PDFs were made from (relative path -> input digest)."""
-    try:
-        data = json.loads((root / CACHE_DIR / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def save_manifest(root: Path, manifest: dict[str, str]) -> None:
-    path = root / CACHE_DIR / MANIFEST
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps(manifest, indent=0, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only site still builds; its PDFs are just rendered again next time
 
 
 def issue_pdf_rel(config: SiteConfig, issue: Issue) -> str:
     """public/<year>/<số>/<pdf name>, next to the issue page."""
     return f"{issue.year}/{issue.number}/{pdf_file_name(config, issue)}"
-
-
-def _reuse(previous: Path | None, rel: str, target: Path, extras: tuple[str, ...]) -> bool:
-    """Hard-link (or copy) last build's unchanged PDF and its variants into the new output."""
-    if previous is None:
-        return False
-    names = (rel, *(str(variant_path(Path(rel), s)) for s in extras))
-    sources = [previous / n for n in names]
-    if not all(s.is_file() for s in sources):
-        return False
-    for src, name in zip(sources, names, strict=True):
-        dst = target.parent / Path(name).name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copyfile(src, dst)
-    return True
 
 
 def _extra_suffixes(options: PdfOptions) -> tuple[str, ...]:
@@ -528,54 +439,51 @@ def _extra_suffixes(options: PdfOptions) -> tuple[str, ...]:
                                  (options.booklet, BOOKLET_SUFFIX)) if on)
 
 
-def build_pdfs(site: Site, rendered: dict[str, Rendered], theme: Theme, out: Path, *,
-               options: PdfOptions | None = None, previous: Path | None = None,
-               manifest: dict[str, str] | None = None, workers: int = 1,
-               say: Say = lambda _: None) -> PdfBuild:
-    """The PDF of every issue into `out`; an issue whose inputs have the digest recorded in
-    `manifest` is taken from `previous` (last build's output) instead of being rendered.
-    Several issues render in `workers` forked processes that live for the whole run."""
-    started = time.perf_counter()
-    options = options or PdfOptions()
-    manifest = manifest or {}
-    renderer = PrintRenderer(site, theme, options)
-    base = theme_digest(theme, renderer.assets)
-    suffixes = _extra_suffixes(options)
-    results: dict[tuple[int, int], PdfResult] = {}
-    new_manifest: dict[str, str] = {}
-    todo: list[int] = []
-    targets: dict[int, Path] = {}
-    for i, issue in enumerate(site.issues):
-        rel = issue_pdf_rel(site.config, issue)
-        key = issue_digest(site, issue, rendered, base, options)
-        new_manifest[rel] = key
-        targets[i] = out / rel
-        if manifest.get(rel) == key and _reuse(previous, rel, targets[i], suffixes):
-            results[issue.key] = PdfResult(targets[i], 0, skipped=True)
-        else:
-            todo.append(i)
-    workers = max(1, min(workers, len(todo)))
-    if sys.platform == "win32" or not hasattr(os, "fork"):
-        workers = 1
-    _FORKED.update(renderer=renderer, rendered=rendered, targets=targets)
-    try:
-        if workers == 1:
-            done = [_render_one(i) for i in todo]
-        else:
-            import weasyprint  # noqa: F401  - imported once here, inherited by the workers
+class PdfTargets:
+    """The PDF of every issue (and the variants the options ask for) as targets: an issue's
+    files are rendered again only when something its PDF shows changed."""
 
-            ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                done = list(pool.map(_render_one, todo, chunksize=1))
-    finally:
-        _FORKED.clear()
-    for i, result in zip(todo, done, strict=True):
-        results[site.issues[i].key] = result
-    if site.issues:
-        kept = len(site.issues) - len(todo)
-        if todo:
-            say(f"  … đã in {len(todo)} bản PDF"
-                + (f", giữ nguyên {kept} bản không đổi" if kept else ""))
-        else:
-            say(f"  … không cần in lại PDF: {kept} bản không đổi")
-    return PdfBuild(results, new_manifest, len(todo), time.perf_counter() - started)
+    def __init__(self, site: Site, rendered: dict[str, Rendered], theme: Theme,
+                 options: PdfOptions | None = None,
+                 digests: Callable[[Path], str] = file_digest) -> None:
+        self.site = site
+        self.rendered = rendered
+        self.options = options or PdfOptions()
+        self.renderer = PrintRenderer(site, theme, self.options)
+        self.base = theme_digest(theme, self.renderer.assets, digests)
+        self.digests = digests
+
+    def targets(self) -> list[Target]:
+        suffixes = _extra_suffixes(self.options)
+        out = []
+        for issue in self.site.issues:
+            rel = issue_pdf_rel(self.site.config, issue)
+            paths = (rel, *(str(variant_path(Path(rel), s)) for s in suffixes))
+            key = issue_digest(self.site, issue, self.rendered, self.base, self.options,
+                               self.digests)
+            out.append(Target(paths, key, functools.partial(self.make, issue, rel), "pdf"))
+        return out
+
+    def make(self, issue: Issue, rel: str, stage: Path) -> list[str]:
+        """Render one issue; its warnings come back as notes (kept with the target)."""
+        result = self.renderer.render(issue, self.rendered, stage / rel)
+        return [json.dumps(astuple(d), ensure_ascii=False) for d in result_warnings(result, rel)]
+
+
+def result_warnings(result: PdfResult, rel: str) -> list[Diagnostic]:
+    """Missing glyphs and WeasyPrint's complaints, as build warnings."""
+    out = []
+    if result.missing_glyphs:
+        chars = " ".join(f"{c} (U+{ord(c):04X})" for c in result.missing_glyphs)
+        out.append(Diagnostic(rel, None, f"phông chữ kèm theo không có ký tự {chars}",
+                              "thay bằng ký tự khác hoặc thêm phông vào assets/fonts/",
+                              warning=True))
+    # Missing photos are reported once, with file and line, by images.check_photos.
+    out += [Diagnostic(rel, None, f"WeasyPrint: {p}", warning=True)
+            for p in result.problems if not p.startswith("Failed to load image")]
+    return out
+
+
+def note_warnings(notes: list[str]) -> list[Diagnostic]:
+    """The warnings kept as notes of PDF targets, back as Diagnostics."""
+    return [Diagnostic(*json.loads(n)) for n in notes]

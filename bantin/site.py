@@ -1,21 +1,29 @@
-"""The HTML writer: decides which pages exist and renders them with the theme's templates."""
+"""The HTML writer: decides which files the website has, what each is made from, and
+renders them with the theme's templates."""
 
 from __future__ import annotations
 
+import functools
 import json
+import posixpath
 import shutil
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
-from .images import copy_photos
+from .cache import FileDigests, digest
+from .images import PHOTO_TYPES, RESIZE_VERSION, WEB_MAX_PX, photos, place_web_photo
 from .markdown import Rendered
 from .model import Article, Issue, Site
+from .output import MARKER
+from .targets import Target
 from .text import fold
 from .theme import Theme
 
@@ -80,101 +88,208 @@ def collect(site: Site, rendered: dict[str, Rendered],
     return SiteContent(site, rendered, pdfs or {}, issue_of, communes, sections)
 
 
-class SiteWriter:
-    """Renders every page of the site into a folder."""
+# Bump when this module writes different pages from the same inputs.
+SITE_VERSION = "1"
+MARKER_TEXT = "Thư mục này do bantin tạo; mỗi lần dựng sẽ thay thế.\n"
 
-    def __init__(self, content: SiteContent, theme: Theme, out: Path,
+
+class SitePages:
+    """Every file of the website as a target: its path, a digest of exactly what its
+    template is given (so an unchanged page is never rendered again) and how to make it.
+
+    Templates see only what they are given plus `config` and the menu `sections`; nothing
+    else of the site is global, which is what makes the digests exact."""
+
+    def __init__(self, content: SiteContent, theme: Theme, digests: FileDigests,
                  photo_cache: Path | None = None) -> None:
         self.c = content
-        self.out = out
         self.photo_cache = photo_cache  # scaled-down web photos kept between builds
+        self.digests = digests
         self.env = theme.environment()
         self.env.filters["ngay"] = ngay
         self.env.filters["rfc3339"] = rfc3339
         self.theme = theme
-        self.config = content.site.config
-        self.made_dirs: set[Path] = set()
-        cfg = self.config
-        self.globals: dict[str, Any] = {
-            "config": cfg, "site": content.site, "communes": content.communes,
-            "sections": content.sections, "latest": content.site.issues[0]
-            if content.site.issues else None,
-        }
-        self.env.globals.update(self.globals)
+        self.config = cfg = content.site.config
+        self.env.globals.update(config=cfg, sections=content.sections)
+        nav = [(s.name, s.url) for s in content.sections]
+        self.shell = digest(SITE_VERSION, repr(cfg), repr(nav))
+        self.article_digests = {a.rel: article_digest(a, content.rendered[a.rel])
+                                for a in content.site.articles}
+        self.issue_digests = {i.key: issue_digest(i, self.article_digests)
+                              for i in content.site.issues}
+        self.communes_digest = digest(*(f"{c.name}\0{c.url}\0{len(c.articles)}"
+                                        for c in content.communes))
+        self._templates: dict[str, str] = {}
 
-    # -- helpers
+    # -- digests
+    def template(self, name: str) -> str:
+        """Digest of a template and of every template it extends, includes or imports."""
+        if name not in self._templates:
+            self._templates[name] = digest(self.shell, *template_sources(self.env, name))
+        return self._templates[name]
+
+    def page_target(self, path: str, template: str, inputs: list[str],
+                    context: Callable[[], dict[str, Any]]) -> Target:
+        return Target((path,), digest(self.template(template), path, *inputs),
+                      lambda stage: self.render(stage, path, template, context()))
+
+    def render(self, stage: Path, path: str, template: str, context: dict[str, Any]
+               ) -> list[str]:
+        depth = path.count("/")
+        html = self.env.get_template(template).render(
+            root="../" * depth, page_path=path, page_url=self.absolute(path), **context)
+        (stage / path).write_text(html, encoding="utf-8")
+        return []
+
     def absolute(self, path: str) -> str:
         base = self.config.base_url
         if not base:
             return ""
         return base + (path[: -len("index.html")] if path.endswith("index.html") else path)
 
-    def write(self, path: str, template: jinja2.Template, **context: Any) -> None:
-        depth = path.count("/")
-        html = template.render(root="../" * depth, page_path=path,
-                               page_url=self.absolute(path), **context)
-        target = self.out / path
-        if target.parent not in self.made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made_dirs.add(target.parent)
-        with open(target, "w", encoding="utf-8") as f:
-            f.write(html)
+    # -- targets
+    def targets(self) -> list[Target]:
+        """Every file of the website (PDFs are the PDF writer's)."""
+        site = self.c.site
+        out: list[Target] = []
+        for issue in site.issues:
+            out += self.issue_targets(issue)
+        out += self.photo_targets()
+        out += self.asset_targets()
+        out += self.listing_targets()
+        latest = site.issues[0] if site.issues else None
+        years = self.years()
+        all_issues = [self.issue_digests[i.key] for i in site.issues]
+        pdf = self.c.pdfs.get(latest.key) if latest else None
+        out.append(self.page_target(
+            "index.html", "index.html", [*all_issues, str(pdf)],
+            lambda: {"title": "Trang chủ", "years": years, "latest": latest,
+                     "rendered": self.c.rendered, "pdf": pdf}))
+        out.append(self.page_target("404.html", "404.html", [],
+                                    lambda: {"title": "Không tìm thấy trang"}))
+        out.append(self.page_target("tim-kiem/index.html", "search.html", [],
+                                    lambda: {"title": "Tìm kiếm"}))
+        out.append(self.text_target("tim-kiem/chi-muc.js", self.search_index()))
+        out.append(self.feed_target())
+        if self.config.base_url:
+            urls = [self.absolute(p) for p in self.pages()]
+            out.append(self.page_target("sitemap.xml", "sitemap.xml", urls,
+                                        lambda: {"urls": urls}))
+        out.append(self.text_target(MARKER, MARKER_TEXT))
+        return out
 
-    # -- pages
-    def write_issue(self, issue: Issue) -> None:
-        """The issue page and its article pages (the bulk of a build; runs in workers)."""
-        self.write(issue.url, self.env.get_template("issue.html"), issue=issue,
-                   rendered=self.c.rendered, pdf=self.c.pdfs.get(issue.key),
-                   title=f"Bản tin {issue.label}")
-        copy_photos(issue, self.c.rendered, self.out, self.photo_cache)
-        article_t = self.env.get_template("article.html")
+    def issue_targets(self, issue: Issue) -> list[Target]:
+        """The issue page and its article pages: each depends on the whole issue (its pages
+        show the issue, and every page links its neighbours)."""
+        key = self.issue_digests[issue.key]
+        pdf = self.c.pdfs.get(issue.key)
+        out = [self.page_target(
+            issue.url, "issue.html", [key, str(pdf)],
+            lambda: {"issue": issue, "rendered": self.c.rendered, "pdf": pdf,
+                     "title": f"Bản tin {issue.label}"})]
         arts = issue.articles
         for n, a in enumerate(arts):
-            self.write(a.url, article_t, article=a, issue=issue,
-                       body=self.c.rendered[a.rel], title=a.title,
-                       prev=arts[n - 1] if n else None,
-                       next=arts[n + 1] if n + 1 < len(arts) else None,
-                       commune_url=f"dia-phuong/{a.commune_slug}/index.html"
-                       if a.commune_slug else None,
-                       date=article_date(a, issue))
+            out.append(self.page_target(a.url, "article.html", [key],
+                                        functools.partial(self.article_context, issue, n)))
+        return out
 
-    def write_common(self) -> list[str]:
-        """Everything but issue and article pages; returns the sitemap's page list."""
+    def article_context(self, issue: Issue, n: int) -> dict[str, Any]:
+        arts = issue.articles
+        a = arts[n]
+        return {"article": a, "issue": issue, "body": self.c.rendered[a.rel], "title": a.title,
+                "prev": arts[n - 1] if n else None,
+                "next": arts[n + 1] if n + 1 < len(arts) else None,
+                "commune_url": f"dia-phuong/{a.commune_slug}/index.html"
+                if a.commune_slug else None,
+                "date": article_date(a, issue)}
+
+    def listing_targets(self) -> list[Target]:
+        out = []
+        for listing in (*self.c.communes, *self.c.sections):
+            kind = "Địa phương" if listing.kind == "commune" else "Chuyên mục"
+            groups = self.group_by_issue(listing.articles)
+            inputs = [listing.kind, listing.name, self.communes_digest,
+                      *(self.issue_digests[i.key] for i, _ in groups),
+                      *(a.rel for a in listing.articles)]
+            out.append(self.page_target(
+                listing.url, "list.html", inputs,
+                functools.partial(self.listing_context, f"{kind}: {listing.name}", listing,
+                                  groups)))
+        years = self.years()
+        out.append(self.page_target(
+            "luu-tru/index.html", "list.html",
+            [self.communes_digest, *(self.issue_digests[i.key] for i in self.c.site.issues)],
+            lambda: {**self.listing_context("Lưu trữ các số bản tin", None, []),
+                     "years": years}))
+        return out
+
+    def listing_context(self, title: str, listing: Listing | None,
+                        groups: list[tuple[Issue, list[Article]]]) -> dict[str, Any]:
+        return {"title": title, "listing": listing, "groups": groups, "years": (),
+                "issue_of": self.c.issue_of, "rendered": self.c.rendered,
+                "communes": self.c.communes}
+
+    def feed_target(self) -> Target:
+        articles = self.c.site.articles[: self.config.feed_size]
+        inputs = [f"{self.article_digests[a.rel]}\0{self.issue_digests[self.c.issue_of[a.rel].key]}"
+                  for a in articles]
+        return self.page_target("feed.xml", "feed.xml", inputs, lambda: {
+            "entries": self.feed_entries(articles), "feed_id": self.stable_id(""),
+            "latest_date": date(2000, 1, 1)})
+
+    def text_target(self, path: str, text: str) -> Target:
+        """A file whose text is cheaper to make than to describe: its digest is its text."""
+        data = text.encode("utf-8")
+
+        def make(stage: Path) -> list[str]:
+            (stage / path).write_bytes(data)
+            return []
+
+        return Target((path,), digest(SITE_VERSION, path, text), make, "text")
+
+    def photo_targets(self) -> list[Target]:
+        """Each photo next to the issue page and next to its article's page, where the same
+        relative path written in the Markdown finds it; big camera photos are made smaller
+        for the web."""
+        found: dict[str, Target] = {}
+        for issue in self.c.site.issues:
+            issue_dir = issue.url.rsplit("/", 1)[0]
+            for a in issue.articles:
+                article_dir = a.url.rsplit("/", 1)[0]
+                for p in photos(a, self.c.rendered[a.rel]):
+                    if not (p.inside and p.path.is_file()
+                            and p.path.suffix.lower() in PHOTO_TYPES):
+                        continue
+                    inputs = digest(RESIZE_VERSION, str(WEB_MAX_PX), self.digests(p.path))
+                    for folder in (issue_dir, article_dir):
+                        path = posixpath.normpath(f"{folder}/{Path(p.src).as_posix()}")
+                        found.setdefault(path, Target(
+                            (path,), inputs,
+                            functools.partial(self.make_photo, p.path, path), "photo"))
+        return list(found.values())
+
+    def make_photo(self, src: Path, path: str, stage: Path) -> list[str]:
+        cache = self.photo_cache or stage / ".anh-web"
+        place_web_photo(src, stage / path, cache)
+        return []
+
+    def asset_targets(self) -> list[Target]:
+        assets = self.theme.asset_files()
+        out = []
+        for rel in web_assets(assets):
+            src, path = assets[rel], f"assets/{rel}"
+            out.append(Target((path,), digest(path, self.digests(src)),
+                              functools.partial(copy_to, src, path), "asset"))
+        return out
+
+    # -- what pages show
+    def pages(self) -> list[str]:
+        """The pages of the sitemap."""
         site = self.c.site
-        self.copy_assets()
-        self.write_listings()
-        self.write("index.html", self.env.get_template("index.html"), title="Trang chủ",
-                   years=self.years(), rendered=self.c.rendered,
-                   pdf=self.c.pdfs.get(site.issues[0].key) if site.issues else None)
-        self.write("404.html", self.env.get_template("404.html"), title="Không tìm thấy trang")
-        self.write("tim-kiem/index.html", self.env.get_template("search.html"), title="Tìm kiếm")
-        self.write_search_index()
-        self.write("feed.xml", self.env.get_template("feed.xml"), entries=self.feed_entries(),
-                   feed_id=self.stable_id(""), latest_date=date(2000, 1, 1))
         pages = ["index.html", "luu-tru/index.html", "tim-kiem/index.html"]
         pages += [li.url for li in (*self.c.communes, *self.c.sections)]
         pages += [p for i in site.issues for p in (i.url, *(a.url for a in i.articles))]
-        if self.config.base_url:
-            self.write("sitemap.xml", self.env.get_template("sitemap.xml"),
-                       urls=[self.absolute(p) for p in pages])
         return pages
-
-    def write_all(self) -> list[str]:
-        """Write the whole site in this process."""
-        for issue in self.c.site.issues:
-            self.write_issue(issue)
-        return self.write_common()
-
-    def write_listings(self) -> None:
-        list_t = self.env.get_template("list.html")
-        for listing in (*self.c.communes, *self.c.sections):
-            kind = "Địa phương" if listing.kind == "commune" else "Chuyên mục"
-            self.write(listing.url, list_t, title=f"{kind}: {listing.name}", listing=listing,
-                       groups=self.group_by_issue(listing.articles), issue_of=self.c.issue_of,
-                       rendered=self.c.rendered)
-        self.write("luu-tru/index.html", list_t, title="Lưu trữ các số bản tin", listing=None,
-                   groups=(), years=self.years(), issue_of=self.c.issue_of,
-                   rendered=self.c.rendered)
 
     def group_by_issue(self, articles: tuple[Article, ...]) -> list[tuple[Issue, list[Article]]]:
         groups: list[tuple[Issue, list[Article]]] = []
@@ -198,16 +313,16 @@ class SiteWriter:
         seed = f"bantin:{self.config.publisher}:{self.config.title}:{path}"
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
 
-    def feed_entries(self) -> list[dict[str, Any]]:
+    def feed_entries(self, articles: Sequence[Article]) -> list[dict[str, Any]]:
         entries = []
-        for a in self.c.site.articles[: self.config.feed_size]:
+        for a in articles:
             issue = self.c.issue_of[a.rel]
             entries.append({"article": a, "issue": issue, "body": self.c.rendered[a.rel],
                             "updated": article_date(a, issue), "id": self.stable_id(a.url),
                             "href": self.absolute(a.url) or a.url})
         return entries
 
-    def write_search_index(self) -> None:
+    def search_index(self) -> str:
         """Titles, places and summaries as a script (a JSON fetch would fail from disk)."""
         entries = []
         for a in self.c.site.articles:
@@ -217,15 +332,44 @@ class SiteWriter:
                             "f": fold(" ".join((a.title, a.commune or "", a.section.name,
                                                 issue.label, summary)))})
         data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
-        (self.out / "tim-kiem" / "chi-muc.js").write_text(
-            f"window.BANTIN_CHI_MUC = {data};\n", encoding="utf-8")
+        return f"window.BANTIN_CHI_MUC = {data};\n"
 
-    def copy_assets(self) -> None:
-        assets = self.theme.asset_files()
-        for rel in web_assets(assets):
-            src, target = assets[rel], self.out / "assets" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, target)
+
+def article_digest(a: Article, r: Rendered) -> str:
+    """Everything of an article a page can show: its fields and its rendered body."""
+    return digest(repr(a), r.html, r.summary, repr(r.photos))
+
+
+def issue_digest(issue: Issue, articles: dict[str, str]) -> str:
+    head = repr((issue.year, issue.number, issue.week, issue.date, issue.direction,
+                 issue.editorial, issue.banner))
+    return digest(head, *(f"{g.section!r}\0" + "\0".join(articles[a.rel] for a in g.articles)
+                          for g in issue.sections))
+
+
+def template_sources(env: jinja2.Environment, name: str) -> list[str]:
+    """The sources of a template and of those it uses, each once (all templates when a
+    name is computed at render time and cannot be known)."""
+    assert env.loader is not None
+    seen: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        source, filename, _ = env.loader.get_source(env, current)
+        seen[current] = f"{filename}\0{source}"
+        for ref in jinja2.meta.find_referenced_templates(env.parse(source, current, filename)):
+            if ref is None:
+                todo += [t for t in env.list_templates() if t not in seen]
+            else:
+                todo.append(ref)
+    return [seen[k] for k in sorted(seen)]
+
+
+def copy_to(src: Path, path: str, stage: Path) -> list[str]:
+    shutil.copyfile(src, stage / path)
+    return []
 
 
 # Used only to print the PDF; the web pages never load them.

@@ -32,13 +32,22 @@ _YAML_PROBLEMS = {
 }
 
 
-def read_text(path: Path, diags: Diagnostics) -> str | None:
-    """Decode a source file to NFC text; on failure record an error and return None."""
+def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         diags.error(path, None, f"không đọc được tệp ({exc.strerror})", "kiểm tra quyền đọc tệp")
         return None
+
+
+def read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Decode a source file to NFC text; on failure record an error and return None."""
+    data = read_bytes(path, diags)
+    return None if data is None else decode_source(data, path, diags)
+
+
+def decode_source(data: bytes, path: Path, diags: Diagnostics) -> str | None:
+    """UTF-8 (BOM or not) or UTF-16 with BOM to NFC text with \n line ends."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

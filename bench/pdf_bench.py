@@ -28,8 +28,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bantin import pdf  # noqa: E402
-from bantin.build import load, render_articles  # noqa: E402
-from bantin.cache import Cache  # noqa: E402
+from bantin.content import load  # noqa: E402
+from bantin.prepare import render_articles  # noqa: E402
 from bantin.theme import load_theme  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def overhead(root: Path, out: Path, repeat: int) -> dict[str, float]:
     from weasyprint import HTML
 
     site, _ = load(root)
-    rendered = render_articles(site, Cache(root, "markdown", enabled=False))
+    rendered = render_articles(site)
     theme = load_theme(root)
     issue = site.issues[0]
     renderer = pdf.PrintRenderer(site, theme)
@@ -81,7 +81,7 @@ def parallel(root: Path, out: Path, count: int) -> dict[str, float]:
 
     site, _ = load(root)
     site = dataclasses.replace(site, issues=site.issues[:count])
-    rendered = render_articles(site, Cache(root, "markdown", enabled=False))
+    rendered = render_articles(site)
     theme = load_theme(root)
     workers = os.cpu_count() or 1
     times = {}
@@ -98,7 +98,7 @@ def parallel(root: Path, out: Path, count: int) -> dict[str, float]:
 def incremental(root: Path, out: Path) -> dict[str, float]:
     """The whole year twice: the second build reuses every PDF."""
     site, _ = load(root)
-    rendered = render_articles(site, Cache(root, "markdown", enabled=False))
+    rendered = render_articles(site)
     theme = load_theme(root)
     workers = os.cpu_count() or 1
     t = time.perf_counter()

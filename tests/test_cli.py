@@ -118,10 +118,11 @@ def test_console_script_matches_build_py(site: Path) -> None:
 def test_cache_is_used_and_can_be_ignored(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["build", "--root", str(site), "--out", str(out), "--no-pdf"]) == 0
-    cache = site / ".bantin-cache" / "markdown.pickle"
-    assert cache.is_file()
+    caches = sorted((site / ".bantin-cache").glob("*.json"))
+    assert {c.name for c in caches} >= {"articles.json", "rendered.json", "outputs.json"}
     first = (out / "2026/18/index.html").read_text(encoding="utf-8")
-    cache.write_bytes(b"hong")  # a corrupt cache is ignored, not fatal
+    for cache in caches:
+        cache.write_bytes(b"hong")  # a corrupt cache is ignored, not fatal
     assert main(["build", "--root", str(site), "--out", str(out), "--no-pdf"]) == 0
     assert (out / "2026/18/index.html").read_text(encoding="utf-8") == first
     assert main(["build", "--root", str(site), "--out", str(out), "--no-pdf", "--no-cache"]) == 0
@@ -156,10 +157,10 @@ def test_unexpected_failure_is_reported_in_vietnamese_and_keeps_the_site(
     assert main(["build", "--root", str(site), "--no-pdf"]) == 0
     before = snapshot(site / "public")
 
-    def broken(self: object) -> list[str]:
+    def broken(self: object) -> str:
         raise RuntimeError("hỏng thử")
 
-    monkeypatch.setattr(bantin.site.SiteWriter, "write_common", broken)
+    monkeypatch.setattr(bantin.site.SitePages, "search_index", broken)
     capsys.readouterr()
     assert main(["build", "--root", str(site), "--no-pdf"]) == 1
     err = capsys.readouterr().err

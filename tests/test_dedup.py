@@ -16,6 +16,7 @@ import pytest
 from bantin import dedup_archive, dedup_index
 from bantin.build import load
 from bantin.canonical import canonical
+from bantin.cli import run_dedup
 from bantin.dedup import (
     CANDIDATE,
     Finding,
@@ -25,16 +26,13 @@ from bantin.dedup import (
     _could_be_near,
     _few_shared,
     check_article,
-    check_site,
     classify,
     compare,
-    format_finding,
     paragraphs,
-    run_dedup,
-    summary_line,
 )
 from bantin.dedup_archive import Corpus, Entry, Pool, check_archive
 from bantin.dedup_index import ShingleIndex, pack, score, shingles, token_ids, words
+from bantin.dedup_site import check_site, format_finding, summary_line
 from bantin.markdown import make_parser, render
 
 from .conftest import write

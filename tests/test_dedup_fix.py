@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bantin.build import load
-from bantin.dedup import check_site, run_dedup
+from bantin.cli import run_dedup
+from bantin.dedup_site import check_site
 
 P1 = ("Việc được phê duyệt cấp độ an toàn hệ thống thông tin là dấu mốc quan trọng, khẳng "
       "định sự quan tâm, chỉ đạo của cấp ủy, chính quyền địa phương.")

@@ -7,7 +7,7 @@ the new pages (pdftoppm) and rewrite them with BANTIN_UPDATE_REFERENCE=1 pytest 
 from __future__ import annotations
 
 import dataclasses
-import itertools
+import json
 import os
 import re
 import shutil
@@ -20,10 +20,10 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from bantin import pdf
-from bantin.build import load, render_articles
-from bantin.cache import Cache
+from bantin.content import load
 from bantin.markdown import Rendered
 from bantin.model import Site
+from bantin.prepare import render_articles
 from bantin.theme import load_theme
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ class Built:
 
 def load_fixture(root: Path) -> tuple[Site, dict[str, Rendered]]:
     site, _ = load(root)
-    return site, render_articles(site, Cache(root, "markdown", enabled=False))
+    return site, render_articles(site)
 
 
 @pytest.fixture(scope="module")
@@ -345,32 +345,30 @@ def _two_issue_site(built: Built) -> Site:
     return dataclasses.replace(built.site, issues=(second, first))
 
 
-def test_build_pdfs_renders_changed_issues_only(built: Built, tmp_path: Path) -> None:
+def _pdf_inputs(site: Site, rendered: dict, options: pdf.PdfOptions | None = None
+                ) -> dict[str, str]:
+    targets = pdf.PdfTargets(site, rendered, load_theme(FIXTURE), options).targets()
+    return {t.path: t.inputs for t in targets}
+
+
+def test_pdf_targets_change_only_with_what_the_issue_prints(built: Built) -> None:
     site = _two_issue_site(built)
-    theme = load_theme(FIXTURE)
-    first = pdf.build_pdfs(site, built.rendered, theme, tmp_path / "a", workers=2)
-    assert first.rendered_count == 2
-    assert set(first.names.values()) == {"ban-tin-cchc-so-18-2026.pdf",
-                                         "ban-tin-cchc-so-19-2026.pdf"}
-    assert (tmp_path / "a/2026/19/ban-tin-cchc-so-19-2026.pdf").is_file()
-    # Same inputs: nothing is rendered, last build's files are carried over.
-    again = pdf.build_pdfs(site, built.rendered, theme, tmp_path / "b",
-                           previous=tmp_path / "a", manifest=first.manifest)
-    assert again.rendered_count == 0
-    assert (tmp_path / "b/2026/18/ban-tin-cchc-so-18-2026.pdf").read_bytes() == (
-        tmp_path / "a/2026/18/ban-tin-cchc-so-18-2026.pdf").read_bytes()
-    # An article body changes (both test issues share it): both are rendered again.
+    first = _pdf_inputs(site, built.rendered)
+    assert set(first) == {"2026/18/ban-tin-cchc-so-18-2026.pdf",
+                          "2026/19/ban-tin-cchc-so-19-2026.pdf"}
+    assert _pdf_inputs(site, dict(built.rendered)) == first  # same inputs, same digests
+    # An article body changes (both test issues share it): both are stale.
     a = site.issues[1].articles[0]
     changed = dict(built.rendered)
     changed[a.rel] = Rendered(changed[a.rel].html + "<p>Thêm một đoạn.</p>",
                               changed[a.rel].summary, changed[a.rel].blocks)
-    third = pdf.build_pdfs(site, changed, theme, tmp_path / "c",
-                           previous=tmp_path / "b", manifest=again.manifest)
-    assert third.rendered_count == 2
-    single = dataclasses.replace(site, issues=(site.issues[0],))
-    fourth = pdf.build_pdfs(single, changed, theme, tmp_path / "d", previous=tmp_path / "c",
-                            manifest=third.manifest, options=pdf.PdfOptions(archive=True))
-    assert fourth.rendered_count == 1  # other options: rendered again
+    third = _pdf_inputs(site, changed)
+    assert all(third[k] != first[k] for k in first)
+    archived = pdf.PdfTargets(site, changed, load_theme(FIXTURE),
+                              pdf.PdfOptions(archive=True)).targets()
+    assert archived[0].paths == ("2026/19/ban-tin-cchc-so-19-2026.pdf",
+                                 "2026/19/ban-tin-cchc-so-19-2026-luu-tru.pdf")
+    assert archived[0].inputs != third[archived[0].path]  # other options: other digest
 
 
 def test_css_string_is_safe() -> None:
@@ -386,55 +384,9 @@ def test_missing_glyph_is_reported(built: Built, tmp_path: Path) -> None:
     result = pdf.render_issue_pdf(built.site, issue, changed, load_theme(FIXTURE),
                                   tmp_path / "x.pdf")
     assert result.missing_glyphs == "✓"
-    report = pdf.PdfBuild({issue.key: result}, {}).warnings(built.site)
+    report = pdf.result_warnings(result, "2026/18/x.pdf")
     assert len(report) == 1 and report[0].warning
     assert "✓ (U+2713)" in report[0].format()
     assert report[0].path == "2026/18/x.pdf"
-
-
-def test_manifest_round_trip(tmp_path: Path) -> None:
-    assert pdf.load_manifest(tmp_path) == {}
-    pdf.save_manifest(tmp_path, {"2026/18/a.pdf": "abc"})
-    assert pdf.load_manifest(tmp_path) == {"2026/18/a.pdf": "abc"}
-    (tmp_path / ".bantin-cache" / "pdf.json").write_text("không phải JSON", encoding="utf-8")
-    assert pdf.load_manifest(tmp_path) == {}
-
-
-def test_photo_outside_the_site_is_not_read(built: Built) -> None:
-    renderer = pdf.PrintRenderer(built.site, load_theme(built.site.root))
-    with pytest.raises(ValueError, match="ngoài thư mục trang"):
-        renderer.fetcher.fetch(Path("/etc/hostname").as_uri())
-    with pytest.raises(ValueError, match="qua mạng"):
-        renderer.fetcher.fetch("https://example.org/anh.jpg")
-    font = renderer.fetcher.fetch((built.site.root / "assets/fonts/Tinos-Regular.ttf").as_uri())
-    assert font.read(4) == b"\x00\x01\x00\x00"  # a site without fonts gets the shipped ones
-
-
-def test_numbers_stay_with_their_units(built: Built) -> None:
-    doc = pypdfium2.PdfDocument(built.path)
-    text = "\n".join(page.get_textpage().get_text_range() for page in doc)
-    doc.close()
-    lines = [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
-    assert len(lines) > 100
-    for line, following in itertools.pairwise(lines):
-        if line.isdigit():  # a page number in the footer
-            continue
-        broken_unit = re.search(r"\d$", line) and re.match(r"[%a-zà-ỹđ]", following)
-        broken_number = re.search(r"\b(Số|số|SỐ)$", line) and following[:1].isdigit()
-        assert not broken_unit and not broken_number, (line, following)
-
-
-def test_build_writes_links_and_keeps_the_pdf(tmp_path: Path) -> None:
-    from bantin.cli import main
-
-    root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root)
-    out = tmp_path / "public"
-    assert main(["build", "--root", str(root), "--out", str(out), "--booklet"]) == 0
-    target = out / "2026/18/ban-tin-cchc-so-18-2026.pdf"
-    assert target.is_file() and (out / "2026/18/ban-tin-cchc-so-18-2026-a3-gap-doi.pdf").is_file()
-    assert 'href="ban-tin-cchc-so-18-2026.pdf"' in (out / "2026/18/index.html").read_text(
-        encoding="utf-8")
-    made = target.stat().st_ino
-    assert main(["build", "--root", str(root), "--out", str(out), "--booklet"]) == 0
-    assert target.stat().st_ino == made  # unchanged: carried over (hard link), not rendered
+    notes = [json.dumps(dataclasses.astuple(d)) for d in report]
+    assert pdf.note_warnings(notes) == report  # kept with the target, reported again

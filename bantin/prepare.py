@@ -1,0 +1,88 @@
+"""Render once: each article parsed, checked for repeats and rendered without them, as one
+record (`Rendered`) that the site, the feed and the PDF all use. Records are kept by a
+digest of everything they depend on, so an unchanged article is never parsed again."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .cache import Cache, JsonStore, digest
+from .dedup import ArticleResult, Para, check_paragraphs, keeps_all, paragraphs
+from .dedup_site import RepeatCheck
+from .markdown import RENDER_VERSION, PhotoRef, Rendered, parse, parser, render_parsed
+from .model import Article, Site
+
+
+def render_key(a: Article, removed: frozenset[int]) -> str:
+    skip = ",".join(map(str, sorted(removed)))
+    return digest(RENDER_VERSION, a.paragraph_rule, str(a.body_line), a.body, skip)
+
+
+class Prepared(NamedTuple):
+    """One article parsed once, checked for repeats, and rendered without them."""
+
+    rendered: Rendered
+    key: str  # render cache key
+    paras: tuple[Para, ...]
+    check: ArticleResult
+
+
+def prepare(a: Article) -> Prepared:
+    md = parser(a.paragraph_rule)
+    parsed = parse(md, a.body, a.body_line)
+    paras = paragraphs(a.body, a.body_line, keeps_all(a), blocks=parsed.blocks)
+    check = check_paragraphs(paras)
+    rendered = render_parsed(md, parsed, check.removed)
+    return Prepared(rendered, render_key(a, check.removed), paras, check)
+
+
+class RenderStore:
+    """Rendered records by render key, as JSON data (no pickles: reading runs no code)."""
+
+    def __init__(self, store: JsonStore) -> None:
+        self.store = store
+
+    def get(self, key: str) -> Rendered | None:
+        hit = self.store.get(key)
+        if hit is None:
+            return None
+        html, summary, photos = hit
+        return Rendered(html, summary, (), tuple(PhotoRef(s, n) for s, n in photos))
+
+    def put(self, key: str, r: Rendered) -> None:
+        self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos]])
+
+    def save(self) -> None:
+        self.store.save()
+
+
+def cached_renders(site: Site, store: RenderStore, check: RepeatCheck) -> dict[str, Rendered]:
+    """Renders of the articles whose text (and so whose removed repeats) did not change."""
+    out: dict[str, Rendered] = {}
+    for a in site.articles:
+        result = check.cached(a)
+        hit = store.get(render_key(a, result.removed)) if result is not None else None
+        if hit is not None:
+            out[a.rel] = hit
+    return out
+
+
+def accept(a: Article, done: Prepared, store: RenderStore, check: RepeatCheck,
+           rendered: dict[str, Rendered]) -> None:
+    """Keep a fresh record: in this run's renders, the render store and the repeat check."""
+    rendered[a.rel] = done.rendered
+    store.put(done.key, done.rendered)
+    check.accept(a, done.paras, done.check)
+
+
+def render_articles(site: Site, store: RenderStore | None = None,
+                    check: RepeatCheck | None = None) -> dict[str, Rendered]:
+    """Every article rendered without its removed repeats, in this process; unchanged ones
+    from `store` (none by default)."""
+    store = store or RenderStore(JsonStore(site.root, "rendered", enabled=False))
+    check = check or RepeatCheck(Cache(site.root, "dedup", enabled=False))
+    out = cached_renders(site, store, check)
+    for a in site.articles:
+        if a.rel not in out:
+            accept(a, prepare(a), store, check, out)
+    return out
