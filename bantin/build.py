@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,8 +83,7 @@ def prepare_all(site: Site, store: RenderStore, check: RepeatCheck, workers: int
 
 
 def _make_part(indices: list[int]) -> dict[str, tuple[str, ...]]:
-    targets: Sequence[Target] = shared("targets")
-    return make_into(shared("stage"), [targets[i] for i in indices])
+    return make_into(shared("stage"), shared("targets"), indices)
 
 
 def make_targets(todo: list[Target], stage: Path, workers: int | None, say: Say
@@ -92,17 +91,17 @@ def make_targets(todo: list[Target], stage: Path, workers: int | None, say: Say
     """Make the stale targets under `stage`: pages and photos first, then the PDFs (slow,
     one issue per task); in worker processes when there are many."""
     notes: dict[str, tuple[str, ...]] = {}
-    light = [t for t in todo if t.kind != "pdf"]
-    heavy = [t for t in todo if t.kind == "pdf"]
+    light = [k for k, t in enumerate(todo) if t.kind != "pdf"]
+    heavy = [k for k, t in enumerate(todo) if t.kind == "pdf"]
     n = 1 if len(light) < PARALLEL_MIN_PAGES else worker_count(workers, len(light))
-    for done in run_parts(_make_part, split(len(light), n * 4), n, targets=light, stage=stage):
+    parts = [[light[i] for i in part] for part in split(len(light), n * 4)]
+    for done in run_parts(_make_part, parts, n, targets=todo, stage=stage):
         notes.update(done)
     if heavy:
         n = worker_count(workers, len(heavy))
         if n > 1:
             import weasyprint  # noqa: F401  - imported once here, inherited by the workers
-        for done in run_parts(_make_part, [[i] for i in range(len(heavy))], n,
-                              targets=heavy, stage=stage):
+        for done in run_parts(_make_part, [[k] for k in heavy], n, targets=todo, stage=stage):
             notes.update(done)
     return notes
 

@@ -22,8 +22,9 @@ from .importer import ImportOptions, plan_import, write_planned
 from .pdf import PdfOptions
 from .scaffold import new_article
 from .text import format_count
+from .theme import template_error_message
 
-COMMANDS = ("build", "check", "dedup", "new", "import")
+COMMANDS = ("build", "check", "dedup", "new", "import", "serve")
 
 _ARGPARSE_MESSAGES = [
     (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
@@ -85,6 +86,19 @@ def make_parser() -> VietnameseParser:
                         "(…-a3-gap-doi.pdf)")
     b.add_argument("--archive", action="store_true",
                    help="thêm bản PDF/A để lưu trữ lâu dài (…-luu-tru.pdf)")
+    s = sub.add_parser("serve", add_help=False,
+                       help="xem trước khi viết: dựng, mở trang trên máy, tự dựng lại và tải lại "
+                            "trang mỗi khi lưu bài")
+    _common(s)
+    s.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục xuất; mặc định: <root>/public")
+    s.add_argument("--port", type=int, default=8000, metavar="CỔNG",
+                   help="cổng HTTP; mặc định: 8000")
+    s.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",
+                   help="địa chỉ nghe; mặc định 127.0.0.1 (chỉ máy này xem được)")
+    s.add_argument("--poll", action="store_true",
+                   help="dò thay đổi bằng cách quét định kỳ (ổ mạng, thư mục chia sẻ)")
+    s.add_argument("--drafts", action="store_true", help="xem cả bài nháp (draft: true)")
     c = sub.add_parser("check", add_help=False, help="kiểm tra nội dung, không dựng gì")
     _common(c)
     c.add_argument("--drafts", action="store_true", help="kiểm tra cả bài nháp")
@@ -197,6 +211,16 @@ def run_dedup(root: Path, *, json_output: bool, fix: bool, yes: bool, verbose: b
                        out=sys.stderr if json_output else sys.stdout)
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # watchdog and the HTTP server load only for this command
+
+    root = args.root.resolve()
+    out = args.out.resolve() if args.out else root / "public"
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} không phải cổng hợp lệ — chọn số từ 1024 đến 65535")
+    return serve(root, out, args.host, args.port, args.poll, drafts=args.drafts)
+
+
 def run_check(args: argparse.Namespace) -> int:
     site, warnings = load(args.root.resolve(), args.drafts)
     _warnings(warnings, args.verbose)
@@ -267,23 +291,6 @@ def _check_imported(root: Path, articles: set[str], verbose: bool) -> int:
     return 0
 
 
-def _template_error(exc: jinja2.TemplateError) -> str:
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}: mẫu trang viết sai: {exc.message}"
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return f"không tìm thấy mẫu trang {exc.name}"
-    # Undefined names and other render errors: point at the deepest template frame.
-    tb, where = exc.__traceback__, ""
-    while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if name.endswith((".html", ".xml")):
-            where = f"{name}:{tb.tb_lineno}: "
-        tb = tb.tb_next
-    said = re.sub(r"^'(.+)' is undefined$", r"không có biến '\1'", str(exc))
-    said = re.sub(r"has no attribute '(.+)'$", r"không có thuộc tính '\1'", said)
-    return f"{where}lỗi khi dựng mẫu trang: {said}"
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
@@ -293,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.root.is_dir():
             raise UsageError(f"không có thư mục {args.root} — kiểm tra lại --root")
         commands = {"build": run_build, "check": run_check, "dedup": run_dedup_command,
-                    "new": run_new, "import": run_import}
+                    "new": run_new, "import": run_import, "serve": run_serve}
         return commands[args.command](args)
     except ContentError as exc:
         _print_diagnostics(exc.diagnostics)
@@ -306,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
     except jinja2.TemplateError as exc:
-        print(f"{_template_error(exc)} — sửa mẫu trang trong layouts/ hoặc xóa tệp đó để "
+        print(f"{template_error_message(exc)} — sửa mẫu trang trong layouts/ hoặc xóa tệp đó để "
               "dùng mẫu mặc định", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -29,14 +29,18 @@ class Diagnostics:
 
     root: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
+    _root: Path | None = field(default=None, repr=False)
 
     def rel(self, path: Path | str) -> str:
         p = Path(path)
         if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+            if self._root is None:
+                self._root = self.root.resolve()
+            for candidate in (p, p.resolve()):  # resolving costs: only when needed
+                try:
+                    return candidate.relative_to(self._root).as_posix()
+                except ValueError:
+                    pass
         return p.as_posix()
 
     def error(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:

@@ -461,12 +461,13 @@ class PdfTargets:
             paths = (rel, *(str(variant_path(Path(rel), s)) for s in suffixes))
             key = issue_digest(self.site, issue, self.rendered, self.base, self.options,
                                self.digests)
-            out.append(Target(paths, key, functools.partial(self.make, issue, rel), "pdf"))
+            out.append(Target(paths, key, functools.partial(self.make, issue), "pdf"))
         return out
 
-    def make(self, issue: Issue, rel: str, stage: Path) -> list[str]:
+    def make(self, issue: Issue, dest: Path) -> list[str]:
         """Render one issue; its warnings come back as notes (kept with the target)."""
-        result = self.renderer.render(issue, self.rendered, stage / rel)
+        rel = issue_pdf_rel(self.site.config, issue)
+        result = self.renderer.render(issue, self.rendered, dest)
         return [json.dumps(astuple(d), ensure_ascii=False) for d in result_warnings(result, rel)]
 
 

@@ -32,7 +32,9 @@ def prepare(a: Article) -> Prepared:
     parsed = parse(md, a.body, a.body_line)
     paras = paragraphs(a.body, a.body_line, keeps_all(a), blocks=parsed.blocks)
     check = check_paragraphs(paras)
-    rendered = render_parsed(md, parsed, check.removed)
+    r = render_parsed(md, parsed, check.removed)
+    # The blocks were for the repeat check (paras); the record keeps what outputs show.
+    rendered = Rendered(r.html, r.summary, (), r.photos)
     return Prepared(rendered, render_key(a, check.removed), paras, check)
 
 

@@ -51,14 +51,11 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from .build import Builder, BuildOptions, BuildResult
+from .dedup_site import format_finding
 from .errors import BantinError, ContentError, UsageError
 from .output import check_output_dir
 from .text import format_count
-
-try:
-    from .dedup import format_finding
-except ImportError:  # kept beside the site-wide repeat check
-    from .dedup_site import format_finding
+from .theme import template_error_message
 
 Say = Callable[[str], None]
 
@@ -311,7 +308,8 @@ class Watcher:
                     self._observer.unschedule(current[0])
             if identity is not None:
                 watch = self._observer.schedule(self._handler, str(path), recursive=True,
-                                                event_filter=EVENT_TYPES)
+                                                event_filter=EVENT_TYPES,
+                                                follow_symlink=path.is_symlink())
                 self._watches[name] = (watch, identity)
 
 
@@ -641,9 +639,7 @@ def error_lines(exc: Exception) -> list[str]:
     if isinstance(exc, BantinError):
         return [str(exc)]
     if isinstance(exc, jinja2.TemplateError):
-        from .cli import _template_error
-
-        return [f"{_template_error(exc)} — sửa mẫu trang trong layouts/ hoặc xóa tệp đó để "
+        return [f"{template_error_message(exc)} — sửa mẫu trang trong layouts/ hoặc xóa tệp đó để "
                 "dùng mẫu mặc định"]
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""

@@ -131,14 +131,14 @@ class SitePages:
     def page_target(self, path: str, template: str, inputs: list[str],
                     context: Callable[[], dict[str, Any]]) -> Target:
         return Target((path,), digest(self.template(template), path, *inputs),
-                      lambda stage: self.render(stage, path, template, context()))
+                      lambda dest: self.render(dest, template, path, context()))
 
-    def render(self, stage: Path, path: str, template: str, context: dict[str, Any]
+    def render(self, dest: Path, template: str, path: str, context: dict[str, Any]
                ) -> list[str]:
         depth = path.count("/")
         html = self.env.get_template(template).render(
             root="../" * depth, page_path=path, page_url=self.absolute(path), **context)
-        (stage / path).write_text(html, encoding="utf-8")
+        dest.write_text(html, encoding="utf-8")
         return []
 
     def absolute(self, path: str) -> str:
@@ -241,8 +241,8 @@ class SitePages:
         """A file whose text is cheaper to make than to describe: its digest is its text."""
         data = text.encode("utf-8")
 
-        def make(stage: Path) -> list[str]:
-            (stage / path).write_bytes(data)
+        def make(dest: Path) -> list[str]:
+            dest.write_bytes(data)
             return []
 
         return Target((path,), digest(SITE_VERSION, path, text), make, "text")
@@ -265,12 +265,11 @@ class SitePages:
                         path = posixpath.normpath(f"{folder}/{Path(p.src).as_posix()}")
                         found.setdefault(path, Target(
                             (path,), inputs,
-                            functools.partial(self.make_photo, p.path, path), "photo"))
+                            functools.partial(self.make_photo, p.path), "photo"))
         return list(found.values())
 
-    def make_photo(self, src: Path, path: str, stage: Path) -> list[str]:
-        cache = self.photo_cache or stage / ".anh-web"
-        place_web_photo(src, stage / path, cache)
+    def make_photo(self, src: Path, dest: Path) -> list[str]:
+        place_web_photo(src, dest, self.photo_cache or dest.parent / ".anh-web")
         return []
 
     def asset_targets(self) -> list[Target]:
@@ -279,7 +278,7 @@ class SitePages:
         for rel in web_assets(assets):
             src, path = assets[rel], f"assets/{rel}"
             out.append(Target((path,), digest(path, self.digests(src)),
-                              functools.partial(copy_to, src, path), "asset"))
+                              functools.partial(copy_to, src), "asset"))
         return out
 
     # -- what pages show
@@ -367,8 +366,8 @@ def template_sources(env: jinja2.Environment, name: str) -> list[str]:
     return [seen[k] for k in sorted(seen)]
 
 
-def copy_to(src: Path, path: str, stage: Path) -> list[str]:
-    shutil.copyfile(src, stage / path)
+def copy_to(src: Path, dest: Path) -> list[str]:
+    shutil.copyfile(src, dest)
     return []
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import posixpath
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ STAGING = ".bantin-staging"
 TABLE = "outputs.json"
 TABLE_VERSION = 1
 
-# Makes the target's files under a folder standing for the output folder; returns notes
-# (warnings) that are kept with the target and reported again while it stays unchanged.
+# Writes the target's main file at the path given (its other files beside it, named as
+# staged() names them); returns notes (warnings) that are kept with the target and reported
+# again while it stays unchanged.
 Make = Callable[[Path], Sequence[str]]
 
 
@@ -105,14 +107,17 @@ def staging(out: Path) -> Path:
     return out / STAGING
 
 
-def make_into(stage: Path, targets: Iterable[Target]) -> dict[str, tuple[str, ...]]:
-    """Make targets under the staging folder; main path -> notes."""
-    made: dict[str, tuple[str, ...]] = {}
-    for t in targets:
-        for p in t.paths:
-            (stage / p).parent.mkdir(parents=True, exist_ok=True)
-        made[t.path] = tuple(t.make(stage))
-    return made
+def staged(stage: Path, k: int, path: str) -> Path:
+    """Where the k-th stale target's file `path` is made: one flat folder (no tree of
+    thousands of folders to create and remove), names kept so variants sit beside."""
+    return stage / f"{k}.{posixpath.basename(path)}"
+
+
+def make_into(stage: Path, targets: Sequence[Target], indices: Iterable[int]
+              ) -> dict[str, tuple[str, ...]]:
+    """Make some of the stale targets into the staging folder; main path -> notes."""
+    return {targets[k].path: tuple(targets[k].make(staged(stage, k, targets[k].path)))
+            for k in indices}
 
 
 def commit(out: Path, made: Sequence[Target], notes: dict[str, tuple[str, ...]],
@@ -120,7 +125,7 @@ def commit(out: Path, made: Sequence[Target], notes: dict[str, tuple[str, ...]],
     """Rename every made file into place and record what it was made from."""
     stage = staging(out)
     dirs: set[Path] = set()
-    for t in made:
+    for k, t in enumerate(made):
         for p in t.paths:
             final = out / p
             if final.parent not in dirs:
@@ -128,7 +133,7 @@ def commit(out: Path, made: Sequence[Target], notes: dict[str, tuple[str, ...]],
                 dirs.add(final.parent)
             if final.is_dir() and not final.is_symlink():
                 shutil.rmtree(final)  # a folder where a file must now be
-            os.replace(stage / p, final)
+            os.replace(staged(stage, k, p), final)
             st = os.stat(final)
             table.files[p] = Record(t.inputs, st.st_size, st.st_mtime_ns,
                                     notes.get(p, ()) if p == t.path else ())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,3 +50,21 @@ def load_theme(root: Path) -> Theme:
         layouts=(root / "layouts", default_dir("layouts")),
         assets=(root / "assets", default_dir("assets")),
     )
+
+
+def template_error_message(exc: jinja2.TemplateError) -> str:
+    """A template error as an editor reads it: the template file and line first."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: mẫu trang viết sai: {exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"không tìm thấy mẫu trang {exc.name}"
+    # Undefined names and other render errors: point at the deepest template frame.
+    tb, where = exc.__traceback__, ""
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml")):
+            where = f"{name}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    said = re.sub(r"^'(.+)' is undefined$", r"không có biến '\1'", str(exc))
+    said = re.sub(r"has no attribute '(.+)'$", r"không có thuộc tính '\1'", said)
+    return f"{where}lỗi khi dựng mẫu trang: {said}"

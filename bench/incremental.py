@@ -774,7 +774,8 @@ def main(argv: list[str] | None = None) -> int:
             data["scenarios"] = {sc.key: sc.summary() for sc in scenarios}
             failed |= any(sc.error for sc in scenarios)
             edit = next((sc for sc in scenarios if sc.key == "edit"), None)
-            if edit and not all(r.bantin_has_edit and r.hugo_has_edit for r in edit.rounds):
+            if edit and not all(r.bantin_has_edit and r.hugo_has_edit
+                                for r in [*([edit.warmup] if edit.warmup else []), *edit.rounds]):
                 failed = True
             if args.verify:
                 if "nochange" in builds or "edit" in builds:

@@ -8,17 +8,21 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bantin.errors import UsageError
-from bantin.serve import Server, ignored, inject_live_script, url_parts
+from bantin.serve import Server, ignored, inject_live_script, is_loopback, url_parts
 
-from .conftest import write
+from .conftest import PROVINCIAL, write
 
 TIMEOUT = 20.0  # generous: a loaded CI machine; a passing run waits far less
 ARTICLE = "content/2026/18/ban-chi-dao.md"
@@ -312,7 +316,7 @@ def test_paths_outside_the_output_folder_are_refused(live: Running) -> None:
                  f"/ngoai/{ARTICLE}", "/ngoai/", "/ngoai"]:
         code, _, body = live.get(path)
         assert code == 404, path
-        assert "mật khẩu" not in body.decode() and "passwd" not in path or b"root:" not in body
+        assert "mật khẩu".encode() not in body and b"root:" not in body, path
     assert live.get("/trong.html")[0] == 200
 
 
@@ -390,3 +394,52 @@ def test_polling_mode_rebuilds(site: Path) -> None:
         assert running.batches[-1] == (ARTICLE,)
     finally:
         running.server.stop()
+
+
+def test_symlinked_content_folder_is_watched(tmp_path: Path) -> None:
+    """Some editors keep content/ on a synced drive and link it into the site."""
+    real = tmp_path / "o-dong-bo" / "content"
+    write(real.parent, "content/2026/18/ban-chi-dao.md", PROVINCIAL)
+    root = tmp_path / "trang"
+    root.mkdir()
+    (root / "content").symlink_to(real, target_is_directory=True)
+    running = start(root)
+    try:
+        replace_in(real / "2026/18/ban-chi-dao.md", "kiêm nhiệm", "kiêm nhiệm (ổ đồng bộ)")
+        running.rebuilt(1)
+        assert running.batches[-1] == (ARTICLE,)
+    finally:
+        running.server.stop()
+
+
+@pytest.mark.parametrize(("host", "loopback"), [
+    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False),
+    ("192.168.1.20", False), ("may-cua-phong", False)])
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_serve_runs_until_ctrl_c(site: Path) -> None:
+    """The command's loop: prints where to look, rebuilds, stops cleanly on Ctrl+C (exit 0)."""
+    code = ("import sys; from pathlib import Path; from bantin.serve import serve; "
+            "sys.exit(serve(Path(sys.argv[1]), Path(sys.argv[1]) / 'public', port=0))")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(site)], stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8")
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + TIMEOUT
+        while not any(line.startswith("Đang xem trước tại http://127.0.0.1:") for line in lines):
+            assert time.monotonic() < deadline and proc.poll() is None, lines
+            lines.append(proc.stderr.readline())
+        assert "Ctrl+C để dừng" in lines[-1] and "lưu bài là trang tự tải lại" in lines[-1]
+        url = lines[-1].split()[4]
+        with urllib.request.urlopen(url + "2026/18/", timeout=TIMEOUT) as resp:
+            assert resp.status == 200
+        proc.send_signal(signal.SIGINT)
+        _, rest = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == 0, rest
+        assert "Đã dừng xem trước." in rest and "Traceback" not in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
