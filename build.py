@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bantin.cli import main
+from bantin.cli import console_main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

@@ -14,38 +14,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import uptodate
 from .cache import CACHE_DIR, Cache, FileDigests, JsonStore
 from .content import load
 from .dedup import Report
-from .dedup_site import RepeatCheck, check_site, summary_line
+from .dedup_site import RepeatCheck, check_site, format_finding, summary_line
 from .errors import Diagnostic
-from .images import check_photos
+from .images import check_photos, photos
 from .markdown import Rendered
 from .model import Site
+from .options import BuildOptions
 from .output import check_output_dir
-from .pdf import PdfOptions, PdfTargets, note_warnings, pdf_file_name
 from .prepare import Prepared, RenderStore, accept, cached_renders, prepare
 from .site import SitePages, collect
 from .targets import Table, Target, commit, discard, make_into, prune, staging, stale
 from .text import format_count
-from .theme import load_theme
+from .theme import Theme, load_theme
 from .workers import run_parts, shared, split, worker_count
 
 Say = Callable[[str], None]
 # Below this many articles (or pages) one process is faster than forking workers.
 PARALLEL_MIN_ARTICLES = 300
 PARALLEL_MIN_PAGES = 300
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    root: Path
-    out: Path
-    drafts: bool = False
-    pdf: bool = True
-    use_cache: bool = True
-    workers: int | None = None  # default: one per core
-    print_options: PdfOptions = field(default_factory=PdfOptions)
 
 
 @dataclass
@@ -106,6 +96,19 @@ def make_targets(todo: list[Target], stage: Path, workers: int | None, say: Say
     return notes
 
 
+def pdf_names(site: Site) -> dict[tuple[int, int], str]:
+    from .pdf import pdf_file_name  # WeasyPrint's side loads only when PDFs are made
+
+    return {i.key: pdf_file_name(site.config, i) for i in site.issues}
+
+
+def print_targets(site: Site, rendered: dict[str, Rendered], theme: Theme,
+                  options: BuildOptions, digests: FileDigests) -> list[Target]:
+    from .pdf import PdfTargets
+
+    return PdfTargets(site, rendered, theme, options.print_options, digests).targets()
+
+
 class Builder:
     """Builds one site again and again (the `serve` loop keeps one), each build making only
     what changed. `build` raises ContentError, BantinError or a Jinja2 error and then leaves
@@ -120,21 +123,25 @@ class Builder:
         o = self.options
         root, out = o.root, o.out.resolve()
         check_output_dir(out, root)
+        started_ns = uptodate.now_ns()
+        inputs = uptodate.snapshot(root) if o.use_cache else {}
+        uptodate.forget(root)
         site, warnings = load(root, o.drafts, use_cache=o.use_cache)
-        self.say(f"Đã đọc {format_count(len(site.articles))} bài trong "
-                 f"{format_count(len(site.issues))} số bản tin.")
+        read_line = (f"Đã đọc {format_count(len(site.articles))} bài trong "
+                     f"{format_count(len(site.issues))} số bản tin.")
+        self.say(read_line)
         store = RenderStore(JsonStore(root, "rendered", enabled=o.use_cache))
+        store.store.preload()
         check = RepeatCheck.for_site(root, o.use_cache)
         digests = FileDigests(root, enabled=o.use_cache)
         rendered = prepare_all(site, store, check, o.workers, self.say)
-        pdfs = {i.key: pdf_file_name(site.config, i) for i in site.issues} if o.pdf else {}
+        pdfs = pdf_names(site) if o.pdf else {}
         content = collect(site, rendered, pdfs)
         theme = load_theme(root)
         pages = SitePages(content, theme, digests,
                           root / CACHE_DIR / "anh-web" if o.use_cache else None)
         targets = pages.targets()
-        pdf_targets = PdfTargets(site, rendered, theme, o.print_options,
-                                 digests).targets() if o.pdf else []
+        pdf_targets = print_targets(site, rendered, theme, o, digests) if o.pdf else []
         targets += pdf_targets
         warnings += check_photos(site, rendered)
         dedup = check_site(site, use_cache=o.use_cache, run=check)
@@ -146,9 +153,25 @@ class Builder:
         store.save()
         digests.save()
         table.save()
-        warnings += note_warnings(table.notes(pdf_targets))
-        return BuildResult(site, pages.pages(), warnings, time.perf_counter() - started, dedup,
-                           sum(t.kind == "pdf" for t in todo), written, removed)
+        if pdf_targets:
+            from .pdf import note_warnings
+
+            warnings += note_warnings(table.notes(pdf_targets))
+        result = BuildResult(site, pages.pages(), warnings, time.perf_counter() - started,
+                             dedup, sum(t.kind == "pdf" for t in todo), written, removed)
+        if o.use_cache:
+            said = [read_line, summary_line(dedup)]
+            if pdf_targets:
+                said.append(f"  … không cần in lại PDF: {format_count(len(pdf_targets))} bản "
+                            "không đổi")
+            summary = uptodate.Summary(said, warnings, [format_finding(f) for f in
+                                                        dedup.findings],
+                                       len(result.pages), len(site.issues))
+            photos_outside = [str(p.path) for a in site.articles
+                              for p in photos(a, rendered[a.rel])]
+            inputs.update(uptodate.snapshot_files(photos_outside))
+            uptodate.record(root, o, inputs, started_ns, summary)
+        return result
 
     def say_pdfs(self, total: int, made: int) -> None:
         kept = total - made
@@ -172,8 +195,9 @@ class Builder:
             if created:
                 out.rmdir()
             raise
+        trusted = bool(table.files)  # the last build's table: it knows every file it left
         commit(out, todo, notes, table)
-        removed = prune(out, targets, table)
+        removed = prune(out, targets, table, everything=not trusted)
         return [p for t in todo for p in t.paths], removed
 
 

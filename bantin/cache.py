@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import pickle
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -82,45 +83,106 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+DATABASE = "cache.sqlite3"
+
+
 class JsonStore:
-    """A JSON dict per name (data only: reading it can never run code); like Cache, entries
-    not used in a run are dropped when it is saved."""
+    """Named JSON values in one SQLite file, <root>/.bantin-cache/cache.sqlite3 (data only:
+    reading it never runs code). Values are read one by one when asked for and written in
+    one transaction at `save`, so a build that changed one article writes one entry, not
+    the whole cache. Entries a run did not use are dropped at `save`, so the file does not
+    grow with deleted articles. A missing, locked or corrupt file is no error: the build
+    just makes everything again."""
 
     def __init__(self, root: Path, name: str, enabled: bool = True) -> None:
-        self.path = root / CACHE_DIR / f"{name}.json"
+        self.path = root / CACHE_DIR / DATABASE
+        self.name = name
         self.enabled = enabled
-        self.old: dict[str, Any] = {}
+        self.used: set[str] = set()
         self.new: dict[str, Any] = {}
-        self.dirty = False
+        self.seen: dict[str, Any] = {}
+        self.raw: dict[str, str] = {}  # read in bulk, decoded when asked for
+        self.preloaded = False
+        self.db: sqlite3.Connection | None = None
         if enabled:
-            try:
-                data = json.loads(self.path.read_bytes())
-                self.old = data if isinstance(data, dict) else {}
-            except (OSError, ValueError):  # missing, corrupt or foreign: start empty
-                self.old = {}
+            self.db = self._open()
+
+    def preload(self) -> None:
+        """Read every entry in one query (a build asks for nearly all of them)."""
+        if self.db is None:
+            return
+        try:
+            self.raw = dict(self.db.execute("SELECT key, value FROM entries WHERE store = ?",
+                                            (self.name,)))
+            self.preloaded = True
+        except sqlite3.Error:
+            self.raw = {}
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute("CREATE TABLE IF NOT EXISTS entries (store TEXT NOT NULL, "
+                       "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (store, key))")
+            return db
+        except (OSError, sqlite3.Error):
+            return None
 
     def get(self, key: str) -> Any | None:
-        value = self.new.get(key)
-        if value is None:
-            value = self.old.get(key)
+        value = self.new.get(key) or self.seen.get(key)
+        if value is None and key in self.raw:
+            try:
+                value = self.seen[key] = json.loads(self.raw.pop(key))
+            except ValueError:
+                value = None
+        if value is None and self.db is not None and not self.preloaded:
+            try:
+                row = self.db.execute("SELECT value FROM entries WHERE store = ? AND key = ?",
+                                      (self.name, key)).fetchone()
+                value = json.loads(row[0]) if row else None
+            except (sqlite3.Error, ValueError):
+                value = None
             if value is not None:
-                self.new[key] = value
+                self.seen[key] = value
+        if value is not None:
+            self.used.add(key)
         return value
 
     def put(self, key: str, value: Any) -> None:
         self.new[key] = value
-        self.dirty = True
+        self.used.add(key)
 
     def save(self) -> None:
-        """Keep what this run used; the next run starts from it."""
-        if not self.enabled or (not self.dirty and len(self.new) == len(self.old)):
+        """Write what is new and drop what this run did not use; the next run starts here."""
+        if self.db is None:
             return
         try:
-            write_atomic(self.path, json.dumps(self.new, ensure_ascii=False,
-                                               separators=(",", ":")).encode("utf-8"))
-        except OSError:
-            return  # a read-only site still builds; it is just not cached
-        self.old, self.new, self.dirty = self.new, {}, False
+            with self.db:  # one transaction
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                    [(self.name, k, json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+                     for k, v in self.new.items()])
+                (count,) = self.db.execute("SELECT COUNT(*) FROM entries WHERE store = ?",
+                                           (self.name,)).fetchone()
+                if count > len(self.used):
+                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT)")
+                    self.db.execute("DELETE FROM used")
+                    self.db.executemany("INSERT INTO used VALUES (?)",
+                                        [(k,) for k in self.used])
+                    self.db.execute("DELETE FROM entries WHERE store = ? AND key NOT IN "
+                                    "(SELECT key FROM used)", (self.name,))
+        except sqlite3.Error:
+            return  # a read-only or busy cache: this run is just not kept
+        self.seen.update(self.new)
+        self.new = {}
+        self.used = set()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
 
 class FileDigests:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
 from collections import defaultdict
 from dataclasses import astuple, dataclass
@@ -226,7 +228,7 @@ def _take_signature(chk: _Checker, body: str, body_line: int, editor: str,
 
 def build_article(
     path: Path, rel: str, doc: YamlDoc, body: str, body_line: int, config: SiteConfig,
-    diags: Diagnostics,
+    diags: Diagnostics, origin: str = "",
 ) -> Article | None:
     """Validate one article's front matter; None (with errors recorded) when invalid."""
     chk = _Checker(path, doc, diags)
@@ -293,6 +295,7 @@ def build_article(
         order=order, date=art_date, draft=bool(draft), tags=tags or (), body=body,
         keep_repeats=keep_repeats is True, signature=signature,
         paragraph_rule=config.paragraphs, body_line=body_line, lines=dict(doc.lines),
+        origin=origin,
     )
 
 
@@ -306,17 +309,14 @@ class LoadCache:
 
     def __init__(self, root: Path, config: SiteConfig, enabled: bool = True) -> None:
         self.store = JsonStore(root, "articles", enabled)
-        self.config_key = digest(LOAD_VERSION, repr(config))
+        self.store.preload()
 
-    def key(self, path: Path, data: bytes) -> str:
-        return digest(self.config_key, str(path), hashlib.blake2b(data, digest_size=16).hexdigest())
-
-    def get(self, key: str, diags: Diagnostics) -> tuple[bool, Article | None]:
+    def get(self, key: str, path: Path, diags: Diagnostics) -> tuple[bool, Article | None]:
         hit = self.store.get(key)
         if hit is None:
             return False, None
         diags.items += [Diagnostic(*d) for d in hit["diags"]]
-        return True, article_from_json(hit["article"]) if hit["article"] else None
+        return True, article_from_json(hit["article"], path) if hit["article"] else None
 
     def put(self, key: str, article: Article | None, said: list[Diagnostic]) -> None:
         self.store.put(key, {"article": article_to_json(article) if article else None,
@@ -328,19 +328,29 @@ def read_article(path: Path, root: Path, config: SiteConfig, diags: Diagnostics,
     data = read_bytes(path, diags)
     if data is None:
         return None
+    key = source_key(config_key(config), path, data)
     if cache is None:
-        return _read_article(path, data, config, diags)
-    key = cache.key(path, data)
-    found, article = cache.get(key, diags)
+        return _read_article(path, data, config, diags, key)
+    found, article = cache.get(key, path, diags)
     if not found:
         before = len(diags.items)
-        article = _read_article(path, data, config, diags)
+        article = _read_article(path, data, config, diags, key)
         cache.put(key, article, diags.items[before:])
     return article
 
 
+def source_key(config: str, path: Path, data: bytes) -> str:
+    """What an article is read from: its bytes, its path and site.yml (Article.origin)."""
+    return digest(config, str(path), hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
+@functools.cache
+def config_key(config: SiteConfig) -> str:
+    return digest(LOAD_VERSION, repr(config))
+
+
 def _read_article(path: Path, data: bytes, config: SiteConfig,
-                  diags: Diagnostics) -> Article | None:
+                  diags: Diagnostics, origin: str = "") -> Article | None:
     text = decode_source(data, path, diags)
     if text is None:
         return None
@@ -360,17 +370,29 @@ def _read_article(path: Path, data: bytes, config: SiteConfig,
     if doc is None:
         return None
     rel = diags.rel(path)
-    return build_article(path, rel, doc, body, body_line, config, diags)
+    return build_article(path, rel, doc, body, body_line, config, diags, origin)
 
 
 def find_sources(root: Path) -> list[Path]:
-    """Markdown files under content/, skipping hidden folders and files."""
-    content = root / "content"
-    found = [
-        p for p in content.rglob("*.md")
-        if not any(part.startswith(".") for part in p.relative_to(content).parts)
-    ]
-    return sorted(found)
+    """Markdown files under content/, skipping hidden folders and files, in path order."""
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            return
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir():
+                walk(e.path)
+            elif e.name.endswith(".md"):
+                found.append(e.path)
+
+    walk(str(root / "content"))
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
 
 
 # ---------------------------------------------------------------- issues

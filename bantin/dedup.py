@@ -464,6 +464,8 @@ class ArticleResult(NamedTuple):
 
 
 def article_key(a: Article) -> str:
+    if a.origin:  # read from a file: its digest covers body, rule and keep_repeats
+        return digest(VERSION, "article", a.origin)
     return digest(VERSION, "article", a.paragraph_rule, str(a.body_line), a.body,
                   str(keeps_all(a)))
 

@@ -53,6 +53,7 @@ class Rendered:
     summary: str
     blocks: tuple[Block, ...] = ()  # every block of the source (not kept in the cache)
     photos: tuple[PhotoRef, ...] = ()  # images that are printed, in order
+    key: str = ""  # digest of what it was rendered from (prepare.render_key), when known
 
 
 def _render_text(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:

@@ -48,6 +48,9 @@ class Article:
     signature: tuple[str, ...] = ()
     paragraph_rule: str = "lines"  # site.yml paragraphs: how body lines become paragraphs
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # Digest of the file's bytes, its path and the site config: everything this article was
+    # read from, so a key for whatever is made from the article alone (renders, checks).
+    origin: str = field(default="", compare=False)
 
     @property
     def url(self) -> str:
@@ -155,9 +158,10 @@ def article_to_json(a: Article) -> dict[str, Any]:
     return out
 
 
-def article_from_json(d: dict[str, Any]) -> Article:
+def article_from_json(d: dict[str, Any], path: Path | None = None) -> Article:
+    """`path`: the article's file when the caller has it already (saves making one)."""
     return Article(**{
-        **d, "path": Path(d["path"]), "week": _week_of(d["week"]),
+        **d, "path": path or Path(d["path"]), "week": _week_of(d["week"]),
         "section": Section(*d["section"]), "author": tuple(d["author"]),
         "date": date.fromisoformat(d["date"]) if d["date"] else None,
         "tags": tuple(d["tags"]), "signature": tuple(d["signature"]),

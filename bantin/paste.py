@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .legacy import detect_legacy
 from .markdown import tab_cells
 from .signature import editor_name, is_source
 
@@ -92,6 +91,8 @@ def check_placeholder(lines: list[str], warn: Warn) -> None:
 
 def check_legacy_text(lines: list[str], warn: Warn) -> None:
     """Text typed with a TCVN3 or VNI font reads as gibberish in Unicode."""
+    from .legacy import detect_legacy  # tables load on the first article read, not before
+
     if detect_legacy("\n".join(lines)) is None:
         return  # one look at the whole body: the answer for almost every article
     for k, line in enumerate(lines):

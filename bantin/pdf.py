@@ -30,6 +30,7 @@ from .errors import BantinError, Diagnostic
 from .images import IMG_SRC, SCHEME, photos
 from .markdown import Rendered
 from .model import Issue, Site
+from .options import PdfOptions
 from .targets import Target
 from .text import keep_together
 from .theme import Theme
@@ -53,17 +54,6 @@ _TAG = re.compile(r"<[^>]*>")
 _FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
 _FAMILY = re.compile(r"font-family\s*:\s*[\"']?([^;\"']+)")
 _SRC_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)")
-
-
-@dataclass(frozen=True)
-class PdfOptions:
-    """What to write besides the A4 file, and how to treat photos."""
-
-    print_shop: bool = False  # extra file with 3 mm bleed and crop marks
-    booklet: bool = False  # extra A3-landscape file imposed for saddle stitching
-    archive: bool = False  # extra PDF/A-3b file for long-term keeping
-    dpi: int = 300  # photos above this resolution are downsampled
-    jpeg_quality: int = 85
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from .model import Article, Site
 
 def render_key(a: Article, removed: frozenset[int]) -> str:
     skip = ",".join(map(str, sorted(removed)))
+    if a.origin:  # read from a file: its digest covers the body and the paragraph rule
+        return digest(RENDER_VERSION, a.origin, skip)
     return digest(RENDER_VERSION, a.paragraph_rule, str(a.body_line), a.body, skip)
 
 
@@ -34,8 +36,8 @@ def prepare(a: Article) -> Prepared:
     check = check_paragraphs(paras)
     r = render_parsed(md, parsed, check.removed)
     # The blocks were for the repeat check (paras); the record keeps what outputs show.
-    rendered = Rendered(r.html, r.summary, (), r.photos)
-    return Prepared(rendered, render_key(a, check.removed), paras, check)
+    key = render_key(a, check.removed)
+    return Prepared(Rendered(r.html, r.summary, (), r.photos, key), key, paras, check)
 
 
 class RenderStore:
@@ -49,7 +51,7 @@ class RenderStore:
         if hit is None:
             return None
         html, summary, photos = hit
-        return Rendered(html, summary, (), tuple(PhotoRef(s, n) for s, n in photos))
+        return Rendered(html, summary, (), tuple(PhotoRef(s, n) for s, n in photos), key)
 
     def put(self, key: str, r: Rendered) -> None:
         self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos]])

@@ -169,7 +169,7 @@ class SitePages:
                                     lambda: {"title": "Không tìm thấy trang"}))
         out.append(self.page_target("tim-kiem/index.html", "search.html", [],
                                     lambda: {"title": "Tìm kiếm"}))
-        out.append(self.text_target("tim-kiem/chi-muc.js", self.search_index()))
+        out.append(self.search_target())
         out.append(self.feed_target())
         if self.config.base_url:
             urls = [self.absolute(p) for p in self.pages()]
@@ -236,6 +236,20 @@ class SitePages:
         return self.page_target("feed.xml", "feed.xml", inputs, lambda: {
             "entries": self.feed_entries(articles), "feed_id": self.stable_id(""),
             "latest_date": date(2000, 1, 1)})
+
+    def search_target(self) -> Target:
+        """The search index: it shows each article's title, place, section, issue label and
+        summary, all of which the article and issue digests cover."""
+        path = "tim-kiem/chi-muc.js"
+        inputs = digest(SITE_VERSION, path, *(
+            f"{self.article_digests[a.rel]}\0{self.c.issue_of[a.rel].label}"
+            for a in self.c.site.articles))
+
+        def make(dest: Path) -> list[str]:
+            dest.write_text(self.search_index(), encoding="utf-8")
+            return []
+
+        return Target((path,), inputs, make, "text")
 
     def text_target(self, path: str, text: str) -> Target:
         """A file whose text is cheaper to make than to describe: its digest is its text."""
@@ -335,7 +349,10 @@ class SitePages:
 
 
 def article_digest(a: Article, r: Rendered) -> str:
-    """Everything of an article a page can show: its fields and its rendered body."""
+    """Everything of an article a page can show: its fields and its rendered body (an
+    article read from a file: its source digest and the render made from it)."""
+    if a.origin and r.key:
+        return digest(a.origin, r.key)
     return digest(repr(a), r.html, r.summary, repr(r.photos))
 
 

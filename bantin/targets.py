@@ -144,11 +144,18 @@ def discard(out: Path) -> None:
     shutil.rmtree(staging(out), ignore_errors=True)
 
 
-def prune(out: Path, targets: Iterable[Target], table: Table, keep: Iterable[str] = ()
-          ) -> list[str]:
+def prune(out: Path, targets: Iterable[Target], table: Table, everything: bool) -> list[str]:
     """Remove files of the output folder that no target makes (a deleted article's pages,
-    a renamed photo…) and folders left empty; returns what was removed."""
-    wanted = {p for t in targets for p in t.paths} | set(keep)
+    a renamed photo…) and folders left empty; returns what was removed. From the table of
+    the last build when it holds, else (`everything`) by looking at every file."""
+    wanted = {p for t in targets for p in t.paths}
+    if not everything:
+        gone = sorted(p for p in table.files if p not in wanted)
+        for p in gone:
+            (out / p).unlink(missing_ok=True)
+            del table.files[p]
+            _remove_empty_parents(out, out / p)
+        return gone
     removed: list[str] = []
     for folder, _dirs, filenames in os.walk(out, topdown=False):
         base = Path(folder)
@@ -165,3 +172,13 @@ def prune(out: Path, targets: Iterable[Target], table: Table, keep: Iterable[str
     for p in [p for p in table.files if p not in wanted]:
         del table.files[p]
     return sorted(removed)
+
+
+def _remove_empty_parents(out: Path, path: Path) -> None:
+    folder = path.parent
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            return
+        folder = folder.parent
