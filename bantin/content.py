@@ -469,14 +469,18 @@ def _order_articles(
     articles: list[Article], meta: IssueMeta | None, config: SiteConfig, diags: Diagnostics
 ) -> tuple[SectionGroup, ...]:
     position = {slug: i for i, slug in enumerate(meta.order)} if meta else {}
-    if meta:
+    # A name of `order` with no article is left out with a warning: the article may have
+    # been deleted (the issue still builds), or have an error of its own (reported once,
+    # there: no second, misleading message here).
+    if meta and not diags.errors:
         slugs = [a.slug for a in articles]
         for slug in meta.order:
             if slug not in slugs:
                 near = closest(slug, slugs)
-                diags.error(meta.path, meta.lines.get("order"),
-                            f'order nhắc tới bài "{slug}" không có trong số này',
-                            f'có phải ý bạn là "{near}"?' if near else "xóa tên này khỏi order")
+                diags.warn(meta.path, meta.lines.get("order"),
+                           f'order nhắc tới bài "{slug}" không có trong số này, bỏ qua',
+                           f'có phải ý bạn là "{near}"?' if near
+                           else "nếu bài đã bị xóa, xóa tên này khỏi order")
     big = 1 << 30
     groups = []
     for section in config.sections:

@@ -208,7 +208,7 @@ class SitePages:
         for listing in (*self.c.communes, *self.c.sections):
             kind = "Địa phương" if listing.kind == "commune" else "Chuyên mục"
             groups = self.group_by_issue(listing.articles)
-            inputs = [listing.kind, listing.name, self.communes_digest,
+            inputs = [listing.kind, listing.name,
                       *(self.issue_digests[i.key] for i, _ in groups),
                       *(a.rel for a in listing.articles)]
             out.append(self.page_target(
@@ -220,14 +220,15 @@ class SitePages:
             "luu-tru/index.html", "list.html",
             [self.communes_digest, *(self.issue_digests[i.key] for i in self.c.site.issues)],
             lambda: {**self.listing_context("Lưu trữ các số bản tin", None, []),
-                     "years": years}))
+                     "years": years, "communes": self.c.communes}))
         return out
 
     def listing_context(self, title: str, listing: Listing | None,
                         groups: list[tuple[Issue, list[Article]]]) -> dict[str, Any]:
+        # Only the archive page lists the communes: a commune's or a section's page does not
+        # depend on which communes exist.
         return {"title": title, "listing": listing, "groups": groups, "years": (),
-                "issue_of": self.c.issue_of, "rendered": self.c.rendered,
-                "communes": self.c.communes}
+                "issue_of": self.c.issue_of, "rendered": self.c.rendered, "communes": ()}
 
     def feed_target(self) -> Target:
         articles = self.c.site.articles[: self.config.feed_size]

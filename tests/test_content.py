@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bantin.build import load
-from bantin.content import commune_display, parse_week, prefixed_title, split_front_matter
-from bantin.errors import ContentError
+from bantin.content import (
+    commune_display,
+    load,
+    load_site,
+    parse_week,
+    prefixed_title,
+    split_front_matter,
+)
+from bantin.errors import ContentError, Diagnostics
 
 from .conftest import LOCAL, PROVINCIAL, write
 
@@ -241,13 +247,22 @@ def test_duplicate_slugs_in_an_issue(site: Path) -> None:
     assert "trùng địa chỉ" in error and "content/2026/18/ban-chi-dao.md" in error
 
 
-def test_bad_slug_and_order_in_issue_file(site: Path) -> None:
+def test_bad_slug_is_the_only_error_order_does_not_add_one(site: Path) -> None:
     write(site, "content/2026/18/x.md",
           replace(PROVINCIAL, "order: 1", "slug: Bài Số 2\norder: 2"))
+    write(site, "issues/2026-18.yml", "order: [bai-so-2, ban-chi-dao]\n")
+    [error] = errors_of(site)
+    assert "slug \"Bài Số 2\"" in error and "slug: bai-so-2" in error
+
+
+def test_order_naming_a_missing_article_is_a_warning(site: Path) -> None:
+    """An editor deletes an article the issue file still lists: the issue builds."""
     write(site, "issues/2026-18.yml", "order: [ban-chi-dao-so-ket]\n")
-    errors = "\n".join(errors_of(site))
-    assert "slug \"Bài Số 2\"" in errors and "slug: bai-so-2" in errors
-    assert 'order nhắc tới bài "ban-chi-dao-so-ket"' in errors
+    diags = Diagnostics(root=site)
+    load_site(site, diags)
+    [warning] = [d.format() for d in diags.warnings if "order" in d.message]
+    assert 'order nhắc tới bài "ban-chi-dao-so-ket" không có trong số này, bỏ qua' in warning
+    assert "nếu bài đã bị xóa, xóa tên này khỏi order" in warning
 
 
 def test_bad_issue_file_name(site: Path) -> None:
