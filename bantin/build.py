@@ -9,25 +9,30 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
+
+import jinja2
 
 from . import uptodate
 from .cache import CACHE_DIR, Cache, FileDigests, JsonStore
-from .content import load
-from .dedup import Report
+from .content import LoadCache, load, load_site
+from .dedup import ArticleParas, Finding, Report, check_issue
 from .dedup_site import RepeatCheck, check_site, format_finding, summary_line
-from .errors import Diagnostic
+from .errors import Diagnostic, Diagnostics
 from .images import check_photos, photos
 from .markdown import Rendered
 from .model import Site
 from .options import BuildOptions
 from .output import check_output_dir
 from .prepare import Prepared, RenderStore, accept, cached_renders, prepare
-from .site import SitePages, collect
-from .targets import Table, Target, commit, discard, make_into, prune, staging, stale
+from .site import SitePages, collect, page_environment
+from .targets import Stage, Table, Target, commit, discard, make_into, open_stage, prune, stale
 from .text import format_count
 from .theme import Theme, load_theme
 from .workers import run_parts, shared, split, worker_count
@@ -50,23 +55,59 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # output files no source makes any more
 
 
-def _prepare_part(indices: list[int]) -> list[Prepared]:
-    articles = shared("articles")
-    return [prepare(articles[i]) for i in indices]
+class IssueWork(NamedTuple):
+    """What a worker sends back for one issue: its articles' records, made without the
+    paragraphs (big, and only wanted again by the archive check, which parses on demand),
+    and the issue's repeats across its articles when they had to be found."""
+
+    prepared: list[tuple[int, Prepared]]  # (index into the site's articles, record)
+    findings: list[Finding] | None
+
+
+def _prepare_part(indices: list[int]) -> list[IssueWork]:
+    site: Site = shared("site")
+    todo: set[int] = shared("todo")
+    check: RepeatCheck = shared("check")
+    first: list[int] = shared("first")
+    out = []
+    for i in indices:
+        issue = site.issues[i]
+        done = []
+        for n, a in enumerate(issue.articles):
+            k = first[i] + n
+            if k in todo:
+                prepared = prepare(a)
+                check.accept(a, prepared.paras, prepared.check)
+                done.append((k, prepared._replace(paras=())))
+        findings = None
+        if not check.issue_known(issue.articles):
+            findings = check_issue([ArticleParas(a.rel, check.printed(a))
+                                    for a in issue.articles])
+        out.append(IssueWork(done, findings))
+    return out
 
 
 def prepare_all(site: Site, store: RenderStore, check: RepeatCheck, workers: int | None,
                 say: Say) -> dict[str, Rendered]:
     """Every article's record: from the store when its text did not change, else prepared
-    (in worker processes when there are many)."""
+    (in worker processes, issue by issue, when there are many); the repeats across the
+    articles of an issue are found on the way, while its paragraphs are at hand."""
     rendered = cached_renders(site, store, check)
-    todo = [a for a in site.articles if a.rel not in rendered]
-    n = 1 if len(todo) < PARALLEL_MIN_ARTICLES else worker_count(workers, len(todo))
-    parts = split(len(todo), n * 4)
-    for part, done in zip(parts, run_parts(_prepare_part, parts, n, articles=todo),
-                          strict=True):
-        for i, prepared in zip(part, done, strict=True):
-            accept(todo[i], prepared, store, check, rendered)
+    articles = site.articles
+    todo = {k for k, a in enumerate(articles) if a.rel not in rendered}
+    first = list(itertools.accumulate((len(i.articles) for i in site.issues), initial=0))
+    touched = {bisect.bisect_right(first, k) - 1 for k in todo}
+    issues = [i for i, issue in enumerate(site.issues)
+              if i in touched or not check.issue_known(issue.articles)]
+    n = 1 if len(todo) < PARALLEL_MIN_ARTICLES else worker_count(workers, len(issues))
+    parts = [[issues[j] for j in part] for part in split(len(issues), n * 4)]
+    for part, works in zip(parts, run_parts(_prepare_part, parts, n, site=site, todo=todo,
+                                            check=check, first=first), strict=True):
+        for i, work in zip(part, works, strict=True):
+            for k, prepared in work.prepared:
+                accept(articles[k], prepared, store, check, rendered)
+            if work.findings is not None:
+                check.accept_issue(site.issues[i].articles, work.findings)
     if todo:
         say(f"  … đã dựng lại {format_count(len(todo))} bài thay đổi")
     return rendered
@@ -76,7 +117,7 @@ def _make_part(indices: list[int]) -> dict[str, tuple[str, ...]]:
     return make_into(shared("stage"), shared("targets"), indices)
 
 
-def make_targets(todo: list[Target], stage: Path, workers: int | None, say: Say
+def make_targets(todo: list[Target], stage: Stage, workers: int | None, say: Say
                  ) -> dict[str, tuple[str, ...]]:
     """Make the stale targets under `stage`: pages and photos first, then the PDFs (slow,
     one issue per task); in worker processes when there are many."""
@@ -114,52 +155,84 @@ class Builder:
     what changed. `build` raises ContentError, BantinError or a Jinja2 error and then leaves
     the output as it was."""
 
-    def __init__(self, options: BuildOptions, say: Say = lambda _: None) -> None:
-        self.options = options
+    def __init__(self, options: BuildOptions, say: Say = lambda _: None,
+                 record: bool = True) -> None:
+        """`record`: keep the state a no-change `bantin build` answers from (serve, which
+        builds on every save, does not pay for it)."""
+        self.options = o = options
         self.say = say
+        self.record = record and o.use_cache
+        root = o.root
+        # What one build hands the next: in the cache store on disk, and in memory.
+        self.loads = LoadCache(root, enabled=o.use_cache)
+        self.renders = RenderStore(JsonStore(root, "rendered", enabled=o.use_cache))
+        self.renders.store.preload()
+        self.check = RepeatCheck.for_site(root, o.use_cache)
+        self.digests = FileDigests(root, enabled=o.use_cache)
+        self.archive: dict[str, Any] = {}  # the kept archive index, as last loaded
+        self.table: Table | None = None
+        self.envs: dict[tuple[bool, ...], jinja2.Environment] = {}
 
-    def build(self) -> BuildResult:
+    def build(self, changed: Iterable[Path] = (), repeats: bool = True) -> BuildResult:
+        """Build once; `changed`: files known to have changed since the last build of this
+        Builder (a watcher's events): they are read again whatever their time stamps say.
+        `repeats`: False leaves out the repeat check across articles and issues (warnings
+        only: the pages do not depend on it) for the caller to run after, with
+        `check_repeats` (serve shows the pages first)."""
         started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self._started = self._lap = started
+        lap = self.lap
         o = self.options
         root, out = o.root, o.out.resolve()
         check_output_dir(out, root)
         started_ns = uptodate.now_ns()
-        inputs = uptodate.snapshot(root) if o.use_cache else {}
+        inputs = uptodate.snapshot(root) if self.record else {}
         uptodate.forget(root)
-        site, warnings = load(root, o.drafts, use_cache=o.use_cache)
+        diags = Diagnostics(root=root)
+        site = load_site(root, diags, o.drafts, use_cache=o.use_cache, cache=self.loads,
+                         changed=frozenset(str(p) for p in changed))
+        warnings = diags.warnings
+        lap("load")
         read_line = (f"Đã đọc {format_count(len(site.articles))} bài trong "
                      f"{format_count(len(site.issues))} số bản tin.")
         self.say(read_line)
-        store = RenderStore(JsonStore(root, "rendered", enabled=o.use_cache))
-        store.store.preload()
-        check = RepeatCheck.for_site(root, o.use_cache)
-        digests = FileDigests(root, enabled=o.use_cache)
-        rendered = prepare_all(site, store, check, o.workers, self.say)
+        rendered = prepare_all(site, self.renders, self.check, o.workers, self.say)
+        lap("prepare")
         pdfs = pdf_names(site) if o.pdf else {}
         content = collect(site, rendered, pdfs)
         theme = load_theme(root)
-        pages = SitePages(content, theme, digests,
-                          root / CACHE_DIR / "anh-web" if o.use_cache else None)
+        pages = SitePages(content, theme, self.digests,
+                          root / CACHE_DIR / "anh-web" if o.use_cache else None,
+                          env=self.environment(theme))
         targets = pages.targets()
-        pdf_targets = print_targets(site, rendered, theme, o, digests) if o.pdf else []
+        pdf_targets = print_targets(site, rendered, theme, o, self.digests) if o.pdf else []
         targets += pdf_targets
+        lap("targets")
         warnings += check_photos(site, rendered)
-        dedup = check_site(site, use_cache=o.use_cache, run=check)
-        self.say(summary_line(dedup))
-        table = Table(root, out, enabled=o.use_cache)
+        dedup = self.check_repeats(site) if repeats or self.record else None
+        if dedup is not None:
+            self.say(summary_line(dedup))
+        lap("repeats")
+        if self.table is None:
+            self.table = Table(root, out, enabled=o.use_cache)
+        table = self.table
         todo = stale(targets, table)
+        lap("stale")
         written, removed = self.write(out, targets, todo, table)
+        lap("write")
         self.say_pdfs(len(pdf_targets), sum(t.kind == "pdf" for t in todo))
-        store.save()
-        digests.save()
+        self.renders.save()
+        self.digests.save()
         table.save()
+        lap("save")
         if pdf_targets:
             from .pdf import note_warnings
 
             warnings += note_warnings(table.notes(pdf_targets))
         result = BuildResult(site, pages.pages(), warnings, time.perf_counter() - started,
                              dedup, sum(t.kind == "pdf" for t in todo), written, removed)
-        if o.use_cache:
+        if self.record and dedup is not None:
             said = [read_line, summary_line(dedup)]
             if pdf_targets:
                 said.append(f"  … không cần in lại PDF: {format_count(len(pdf_targets))} bản "
@@ -173,6 +246,26 @@ class Builder:
             uptodate.record(root, o, inputs, started_ns, summary)
         return result
 
+    def check_repeats(self, site: Site) -> Report:
+        """The repeat check of a site this Builder has just built (its articles' checks are
+        done; issues and the archive are checked here, unchanged ones from the cache)."""
+        return check_site(site, use_cache=self.options.use_cache, run=self.check,
+                          kept=self.archive, full_scan=False)
+
+    def lap(self, stage: str) -> None:
+        """Seconds since the last lap, by stage (bench/ and BANTIN_TIMINGS=1 show them)."""
+        now = time.perf_counter()
+        self.timings[stage] = now - self._lap if self.timings else now - self._started
+        self._lap = now
+
+    def environment(self, theme: Theme) -> jinja2.Environment:
+        """One template environment per set of layout folders (compiled templates are kept;
+        Jinja2 reloads a template whose file changed)."""
+        key = tuple(p.is_dir() for p in theme.layouts)
+        if key not in self.envs:
+            self.envs = {key: page_environment(theme)}
+        return self.envs[key]
+
     def say_pdfs(self, total: int, made: int) -> None:
         kept = total - made
         if made:
@@ -183,21 +276,20 @@ class Builder:
 
     def write(self, out: Path, targets: list[Target], todo: list[Target], table: Table
               ) -> tuple[list[str], list[str]]:
-        """Make what is stale, then put it in place and remove what no target makes."""
+        """Make what is stale, then put it in place and remove what no target makes. With
+        no table of the last build (a cold build), everything is made as a new tree."""
+        whole = not table.files
         created = not out.exists()
-        stage = staging(out)
-        discard(out)
-        stage.mkdir(parents=True)
+        stage = open_stage(out, whole)
         try:
             notes = make_targets(todo, stage, self.options.workers, self.say)
         except BaseException:
             discard(out)
-            if created:
+            if created and not whole:
                 out.rmdir()
             raise
-        trusted = bool(table.files)  # the last build's table: it knows every file it left
-        commit(out, todo, notes, table)
-        removed = prune(out, targets, table, everything=not trusted)
+        commit(out, stage, todo, notes, table)
+        removed = [] if whole else prune(out, targets, table)
         return [p for t in todo for p in t.paths], removed
 
 

@@ -15,11 +15,9 @@ CACHE_DIR = ".bantin-cache"
 
 
 def digest(*parts: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    """Digest of strings, each ended by a NUL (joined first: one call into the hash)."""
+    data = "\0".join(parts) + "\0"
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Cache:
@@ -151,6 +149,10 @@ class JsonStore:
 
     def put(self, key: str, value: Any) -> None:
         self.new[key] = value
+        self.used.add(key)
+
+    def keep(self, key: str) -> None:
+        """An entry the caller still holds in memory was used: keep it in the file."""
         self.used.add(key)
 
     def save(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -29,6 +30,7 @@ from .paste import check_paste
 from .signature import blank_lines, find_signature, repeated_key
 from .sourcefile import YamlDoc, decode_source, load_yaml_file, parse_yaml, read_bytes
 from .text import closest, slugify
+from .workers import run_parts, shared, split, worker_count
 
 ARTICLE_KEYS = (
     "title", "issue", "year", "week", "editor", "commune", "section", "author", "source",
@@ -305,38 +307,116 @@ LOAD_VERSION = "1"
 
 class LoadCache:
     """Articles read earlier, by the digest of their file's bytes and of site.yml: reading
-    2,600 front matters again costs ~1 s, looking them up ~0.1 s."""
+    2,600 front matters again costs ~1 s, looking them up ~0.1 s. Kept in the cache store
+    between runs; while `serve` runs, also in memory, with each file's size and change time
+    so that an unchanged file is not even read (the watcher names the files it saw change:
+    those are always read)."""
 
-    def __init__(self, root: Path, config: SiteConfig, enabled: bool = True) -> None:
+    def __init__(self, root: Path, enabled: bool = True) -> None:
         self.store = JsonStore(root, "articles", enabled)
         self.store.preload()
+        self.memo: dict[str, tuple[Article | None, list[Diagnostic]]] = {}  # by source key
+        self.stamps: dict[str, tuple[int, int, str]] = {}  # path -> size, mtime, source key
+        self.used: set[str] = set()
 
     def get(self, key: str, path: Path, diags: Diagnostics) -> tuple[bool, Article | None]:
-        hit = self.store.get(key)
+        hit = self.memo.get(key)
         if hit is None:
-            return False, None
-        diags.items += [Diagnostic(*d) for d in hit["diags"]]
-        return True, article_from_json(hit["article"], path) if hit["article"] else None
+            data = self.store.get(key)
+            if data is None:
+                return False, None
+            article = article_from_json(data["article"], path) if data["article"] else None
+            hit = self.memo[key] = (article, [Diagnostic(*d) for d in data["diags"]])
+        else:
+            self.store.keep(key)
+        self.used.add(key)
+        diags.items += hit[1]
+        return True, hit[0]
 
     def put(self, key: str, article: Article | None, said: list[Diagnostic]) -> None:
+        self.memo[key] = (article, list(said))
+        self.used.add(key)
         self.store.put(key, {"article": article_to_json(article) if article else None,
                              "diags": [list(astuple(d)) for d in said]})
 
+    def finish(self, paths: set[str]) -> None:
+        """Keep what this load used, nothing else (`paths`: the files it found)."""
+        self.store.save()
+        self.memo = {k: v for k, v in self.memo.items() if k in self.used}
+        self.stamps = {p: s for p, s in self.stamps.items() if p in paths}
+        self.used = set()
 
-def read_article(path: Path, root: Path, config: SiteConfig, diags: Diagnostics,
-                 cache: LoadCache | None = None) -> Article | None:
-    data = read_bytes(path, diags)
-    if data is None:
+
+# From this many articles to parse, parsing is split over worker processes.
+PARALLEL_MIN_ARTICLES = 300
+
+
+def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
+                  cache: LoadCache | None = None, changed: frozenset[str] = frozenset(),
+                  workers: int | None = None) -> list[Article | None]:
+    """Articles of these files, in order (None where a file has errors): unchanged ones
+    from the cache, the others parsed (in worker processes when there are many). Their
+    diagnostics are added in file order, however the work was split."""
+    found: list[Article | None] = [None] * len(paths)
+    said: list[list[Diagnostic]] = [[] for _ in paths]
+    todo: list[tuple[int, Path, bytes, str]] = []
+    mine = Diagnostics(root=diags.root)
+    for k, path in enumerate(paths):
+        before = len(mine.items)
+        key = _unchanged(cache, path) if cache and str(path) not in changed else None
+        hit = cache.get(key, path, mine) if cache and key else (False, None)
+        if not hit[0]:
+            data = read_bytes(path, mine)
+            if data is not None:
+                key = source_key(config_key(config), path, data)
+                if cache is not None:
+                    _stamp(cache, path, key)
+                    hit = cache.get(key, path, mine)
+                if not hit[0]:
+                    todo.append((k, path, data, key))
+        found[k], said[k] = hit[1], mine.items[before:]
+    n = 1 if len(todo) < PARALLEL_MIN_ARTICLES else worker_count(workers, len(todo))
+    parts = split(len(todo), n * 4)
+    for part, results in zip(parts, run_parts(_parse_part, parts, n, todo=todo,
+                                              config=config, root=diags.root), strict=True):
+        for i, (article, items) in zip(part, results, strict=True):
+            k, _, _, key = todo[i]
+            found[k], said[k] = article, said[k] + items
+            if cache is not None:
+                cache.put(key, article, items)
+    for items in said:
+        diags.items += items
+    return found
+
+
+def _parse_part(indices: list[int]) -> list[tuple[Article | None, list[Diagnostic]]]:
+    todo, config, root = shared("todo"), shared("config"), shared("root")
+    out = []
+    mine = Diagnostics(root=root)
+    for i in indices:
+        _, path, data, key = todo[i]
+        before = len(mine.items)
+        article = _read_article(path, data, config, mine, key)
+        out.append((article, mine.items[before:]))
+    return out
+
+
+def _stamp(cache: LoadCache, path: Path, key: str) -> None:
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        cache.stamps[str(path)] = (st.st_size, st.st_mtime_ns, key)
+
+
+def _unchanged(cache: LoadCache, path: Path) -> str | None:
+    """The source key of a file seen earlier in this process, if it looks untouched."""
+    known = cache.stamps.get(str(path))
+    if known is None:
         return None
-    key = source_key(config_key(config), path, data)
-    if cache is None:
-        return _read_article(path, data, config, diags, key)
-    found, article = cache.get(key, path, diags)
-    if not found:
-        before = len(diags.items)
-        article = _read_article(path, data, config, diags, key)
-        cache.put(key, article, diags.items[before:])
-    return article
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return known[2] if (st.st_size, st.st_mtime_ns) == known[:2] else None
 
 
 def source_key(config: str, path: Path, data: bytes) -> str:
@@ -380,7 +460,7 @@ def find_sources(root: Path) -> list[Path]:
     def walk(folder: str) -> None:
         try:
             with os.scandir(folder) as it:
-                entries = list(it)
+                entries = sorted(it, key=lambda e: e.name)  # a sorted walk: sorted paths
         except OSError:
             return
         for e in entries:
@@ -392,7 +472,7 @@ def find_sources(root: Path) -> list[Path]:
                 found.append(e.path)
 
     walk(str(root / "content"))
-    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
+    return [Path(p) for p in found]
 
 
 # ---------------------------------------------------------------- issues
@@ -523,18 +603,22 @@ def build_issue(
 
 
 def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
-              use_cache: bool = False) -> Site:
+              use_cache: bool = False, cache: LoadCache | None = None,
+              changed: frozenset[str] = frozenset()) -> Site:
     """Read and validate everything; collects every error before raising ContentError.
-    `use_cache`: take unchanged articles from the load cache (and keep it up to date)."""
+    `use_cache`: take unchanged articles from the load cache (and keep it up to date);
+    `cache`: one kept by the caller between loads; `changed`: files known to have changed
+    (always read again)."""
     config = load_config(root, diags)
-    cache = LoadCache(root, config, enabled=use_cache) if use_cache else None
+    if cache is None and use_cache:
+        cache = LoadCache(root)
     if not (root / "content").is_dir():
         diags.error(root / "content", None, "không tìm thấy thư mục content/",
                     "tạo thư mục content/ và đặt các bài .md vào đó, hoặc chỉ đúng --root")
         diags.raise_if_errors()
     by_issue: dict[tuple[int, int], list[Article]] = defaultdict(list)
-    for path in find_sources(root):
-        article = read_article(path, root, config, diags, cache)
+    sources = find_sources(root)
+    for article in read_articles(sources, config, diags, cache, changed):
         if article is not None and (drafts or not article.draft):
             by_issue[(article.year, article.issue)].append(article)
     metas: dict[tuple[int, int], IssueMeta] = {}
@@ -550,7 +634,7 @@ def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
                        "thêm bài có issue và year tương ứng trong content/")
     issues = [build_issue(k, arts, metas.get(k), config, diags) for k, arts in by_issue.items()]
     if cache is not None:
-        cache.store.save()  # errors in articles are kept too: the next run reports them fast
+        cache.finish({str(p) for p in sources})  # articles with errors too: reported fast
     diags.raise_if_errors()
     issues.sort(key=lambda i: (i.year, i.number), reverse=True)
     return Site(root=root, config=config, issues=tuple(issues))

@@ -13,6 +13,7 @@ An editor keeps a repeat with the line `[giữ-lặp]: # (giữ đoạn lặp)` 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from array import array
@@ -90,6 +91,9 @@ class Report:
     paragraphs: int = 0
     findings: list[Finding] = field(default_factory=list)
     removed: dict[str, frozenset[int]] = field(default_factory=dict)  # rel -> file lines
+    # (file, line) of the findings so far: one finding per paragraph.
+    seen: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    archive_checked: bool = True  # False: a build with no kept archive index to check against
 
     def to_json(self) -> dict[str, Any]:
         return {"paragraphs": self.paragraphs, "findings": [f.to_json() for f in self.findings]}
@@ -465,9 +469,14 @@ class ArticleResult(NamedTuple):
 
 def article_key(a: Article) -> str:
     if a.origin:  # read from a file: its digest covers body, rule and keep_repeats
-        return digest(VERSION, "article", a.origin)
+        return _origin_key(a.origin)
     return digest(VERSION, "article", a.paragraph_rule, str(a.body_line), a.body,
                   str(keeps_all(a)))
+
+
+@functools.lru_cache(maxsize=32768)  # asked for several times per article and build
+def _origin_key(origin: str) -> str:
+    return digest(VERSION, "article", origin)
 
 
 def keeps_all(a: Article) -> bool:

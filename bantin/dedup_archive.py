@@ -489,13 +489,17 @@ ParasOf = Callable[[int], Sequence[Para]]
 
 
 def check_archive(root: Path, entries: list[Entry], paras_of: ParasOf,
-                  use_cache: bool = True) -> list[Finding]:
+                  use_cache: bool = True, kept: dict[str, Any] | None = None,
+                  full_scan: bool = True) -> list[Finding] | None:
     """Warnings for paragraphs already printed in an earlier issue.
 
     `paras_of(k)` gives the printed, eligible paragraphs of entries[k]; it is only called
-    for articles the kept index does not already hold.
+    for articles the kept index does not already hold. `kept`: a long-lived caller's dict
+    holding the index as last loaded (read from disk again only when the files changed).
+    `full_scan`: without a kept index, index and compare everything (`bantin dedup`); when
+    False (a build), answer None instead: the whole archive is not the build's to scan.
     """
-    base = Corpus.load(root) if use_cache else None
+    base = _kept(root, kept) if use_cache else None
     if base is not None:
         known = {e: k for k, e in enumerate(base.entries)}
         current = set(entries)
@@ -506,14 +510,42 @@ def check_archive(root: Path, entries: list[Entry], paras_of: ParasOf,
         if changed + sum(len(p) for p in new_paras) <= REBUILD_AFTER:
             pool, best = _incremental(base, [entries[k] for k in new], new_paras, dead)
             return _findings(pool, best)
+    if base is None and not full_scan:
+        return None
     paras = _all_paras(base, entries, paras_of)
     corpus = _cold(entries, paras)
     if use_cache:
         with contextlib.suppress(OSError):  # a read-only site is still checked, not kept
             corpus.save(root)
+            if kept is not None:
+                kept.update(stamp=_stamp(root), corpus=corpus)
     pool = Pool(corpus, _empty([]), np.ones(len(corpus), dtype=bool))
     return _findings(pool, {lg: (eg, Match(_KINDS[kind], sim))
                             for lg, eg, kind, sim in corpus.findings})
+
+
+def _stamp(root: Path) -> tuple[tuple[int, int], ...]:
+    out = []
+    for name in (f"{ARCHIVE_NAME}.pickle", f"{ARCHIVE_NAME}.npz"):
+        try:
+            st = (root / CACHE_DIR / name).stat()
+        except OSError:
+            return ()
+        out.append((st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _kept(root: Path, kept: dict[str, Any] | None) -> Corpus | None:
+    """The kept index: from memory when its files did not change since it was read."""
+    if kept is None:
+        return Corpus.load(root)
+    stamp = _stamp(root)
+    if not stamp or kept.get("stamp") != stamp:
+        kept.clear()
+        corpus = Corpus.load(root)
+        if corpus is not None:
+            kept.update(stamp=stamp, corpus=corpus)
+    return kept.get("corpus")
 
 
 def _all_paras(base: Corpus | None, entries: list[Entry], paras_of: ParasOf,

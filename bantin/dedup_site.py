@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .cache import Cache, digest
+from .cache import JsonStore, digest
 from .dedup import (
     VERSION,
     ArticleParas,
     ArticleResult,
     Finding,
+    Local,
     Para,
     Report,
     Where,
@@ -33,40 +35,55 @@ SHOW_FINDINGS = 50  # `bantin dedup` without -v lists this many
 
 @dataclass
 class RepeatCheck:
-    """One run over a site: per-article and per-issue results come from the cache.
+    """Results of the repeat check by what they depend on: an article's by its text, an
+    issue's by its articles' texts. Kept in the cache store between runs (JSON data) and in
+    memory while `serve` runs; each run keeps only what it used (`finish`).
 
-    The build checks articles itself while it renders them (one Markdown parse for both)
-    and hands the results over with `accept`; `report` does the rest.
+    The build checks articles itself while it prepares them (one Markdown parse for both)
+    and hands the results over with `accept`; `check_site` does the rest.
     """
 
-    cache: Cache
-    parsed: dict[str, tuple[Para, ...]] = field(default_factory=dict)
-    results: dict[str, ArticleResult] = field(default_factory=dict)
+    store: JsonStore
+    parsed: dict[str, tuple[Para, ...]] = field(default_factory=dict)  # by article_key
+    results: dict[str, ArticleResult] = field(default_factory=dict)  # by article_key
     issues: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # by issue_key
+    used: set[str] = field(default_factory=set)
 
     @classmethod
     def for_site(cls, root: Path, use_cache: bool = True) -> RepeatCheck:
-        return cls(Cache(root, "dedup", enabled=use_cache))
+        return cls(JsonStore(root, "dedup", enabled=use_cache))
 
     def paras(self, a: Article) -> tuple[Para, ...]:
-        if a.rel not in self.parsed:
-            self.parsed[a.rel] = paragraphs(a.body, a.body_line, keeps_all(a),
-                                            rule=a.paragraph_rule)
-        return self.parsed[a.rel]
+        key = article_key(a)
+        self.used.add(key)
+        if key not in self.parsed:
+            self.parsed[key] = paragraphs(a.body, a.body_line, keeps_all(a),
+                                          rule=a.paragraph_rule)
+        return self.parsed[key]
 
     def cached(self, a: Article) -> ArticleResult | None:
         """The article's result from an earlier build, if its text did not change."""
-        hit = self.results.get(a.rel)
+        key = article_key(a)
+        hit = self.results.get(key)
         if hit is None:
-            hit = self.cache.get("a" + article_key(a))
+            data = self.store.get("a" + key)
+            if data is not None:
+                hit = self.results[key] = _result_of(data)
+        elif key in self.results:
+            self.store.keep("a" + key)
         if hit is not None:
-            self.results[a.rel] = hit
+            self.used.add(key)
         return hit
 
     def accept(self, a: Article, paras: tuple[Para, ...], result: ArticleResult) -> None:
-        self.parsed[a.rel] = paras
-        self.results[a.rel] = result
-        self.cache.put("a" + article_key(a), result)
+        """A fresh result; `paras` may be empty when the caller did not keep them (they are
+        parsed again if asked for)."""
+        key = article_key(a)
+        self.used.add(key)
+        if paras:
+            self.parsed[key] = paras
+        self.results[key] = result
+        self.store.put("a" + key, _result_json(result))
 
     def article(self, a: Article) -> ArticleResult:
         hit = self.cached(a)
@@ -76,27 +93,59 @@ class RepeatCheck:
         return hit
 
     def printed(self, a: Article) -> tuple[Para, ...]:
-        return printed(self.paras(a), self.results[a.rel].removed)
+        return printed(self.paras(a), self.results[article_key(a)].removed)
 
-    def issue_cached(self, articles: Sequence[Article]) -> bool:
+    def issue_known(self, articles: Sequence[Article]) -> bool:
+        """The repeats across these articles are known (in memory or in the store)."""
         key = issue_key(articles)
-        return key in self.issues or self.cache.get(key) is not None
+        return key in self.issues or self.store.get(key) is not None
 
     def accept_issue(self, articles: Sequence[Article], findings: Sequence[Finding]) -> None:
         key = issue_key(articles)
+        self.used.add(key)
         self.issues[key] = tuple(findings)
-        self.cache.put(key, self.issues[key])
+        self.store.put(key, [_finding_json(f) for f in findings])
 
     def issue(self, articles: Sequence[Article]) -> list[Finding]:
         key = issue_key(articles)
         hit = self.issues.get(key)
         if hit is None:
-            hit = self.cache.get(key)
+            data = self.store.get(key)
+            if data is not None:
+                hit = self.issues[key] = tuple(_finding_of(f) for f in data)
+        else:
+            self.store.keep(key)
         if hit is None:
             self.accept_issue(articles, check_issue(
                 [ArticleParas(a.rel, self.printed(a)) for a in articles]))
             hit = self.issues[key]
+        self.used.add(key)
         return list(hit)
+
+    def finish(self) -> None:
+        """Keep what this run used (in the store and in memory), nothing else."""
+        self.store.save()
+        for table in (self.parsed, self.results, self.issues):
+            for key in [k for k in table if k not in self.used]:
+                del table[key]
+        self.used = set()
+
+
+def _result_json(r: ArticleResult) -> list[Any]:
+    return [r.paragraphs, [list(f) for f in r.findings], sorted(r.removed)]
+
+
+def _result_of(data: list[Any]) -> ArticleResult:
+    return ArticleResult(data[0], tuple(Local(*f) for f in data[1]), frozenset(data[2]))
+
+
+def _finding_json(f: Finding) -> list[Any]:
+    return [f.action, f.kind, f.scope, f.file, f.line, f.of.file, f.of.line, f.similarity,
+            f.excerpt]
+
+
+def _finding_of(d: list[Any]) -> Finding:
+    return Finding(d[0], d[1], d[2], d[3], d[4], Where(d[5], d[6]), d[7], d[8])
 
 
 def printed(paras: Sequence[Para], removed: frozenset[int]) -> tuple[Para, ...]:
@@ -109,9 +158,12 @@ def issue_key(articles: Sequence[Article]) -> str:
 
 
 def check_site(site: Site, *, use_cache: bool = True, archive: bool = True,
-               run: RepeatCheck | None = None) -> Report:
+               run: RepeatCheck | None = None, kept: dict[str, Any] | None = None,
+               full_scan: bool = True) -> Report:
     """All findings of a site; report.removed says what the renderer must drop.
-    `run`: a check the build has already fed with the articles it parsed."""
+    `run`: a check the build has already fed with the articles it parsed; `kept`: where a
+    long-lived caller keeps the archive index between runs; `full_scan`: False for a build,
+    which checks earlier issues only against the index `bantin dedup` keeps."""
     run = run or RepeatCheck.for_site(site.root, use_cache)
     report = Report()
     issues = sorted(site.issues, key=lambda i: i.key)
@@ -119,31 +171,40 @@ def check_site(site: Site, *, use_cache: bool = True, archive: bool = True,
         for a in issue.articles:
             r = run.article(a)
             report.paragraphs += r.paragraphs
-            report.findings += [Finding(f.action, f.kind, "article", a.rel, f.line,
-                                        Where(a.rel, f.of_line), f.similarity, f.excerpt)
-                                for f in r.findings]
+            _add_new(report, [Finding(f.action, f.kind, "article", a.rel, f.line,
+                                      Where(a.rel, f.of_line), f.similarity, f.excerpt)
+                              for f in r.findings])
             if r.removed:
                 report.removed[a.rel] = r.removed
     for issue in issues:
         _add_new(report, run.issue(issue.articles))
     if archive and len(issues) > 1:
-        _add_new(report, _archive(site, issues, run, use_cache))
-    run.cache.save()
+        found = _archive(site, issues, run, use_cache, kept, full_scan)
+        if found is None:
+            report.archive_checked = False
+        else:
+            _add_new(report, found)
+    run.finish()
     report.sort()
     return report
 
 
 def _add_new(report: Report, findings: Iterable[Finding]) -> None:
     """One finding per paragraph: the narrower scope (article, then issue) wins."""
-    seen = {(f.file, f.line) for f in report.findings}
-    report.findings += [f for f in findings if (f.file, f.line) not in seen]
+    seen = report.seen
+    for f in findings:
+        if (f.file, f.line) not in seen:
+            seen.add((f.file, f.line))
+            report.findings.append(f)
 
 
 def _archive(site: Site, issues: Sequence[Issue], run: RepeatCheck,
-             use_cache: bool) -> list[Finding]:
+             use_cache: bool, kept: dict[str, Any] | None, full_scan: bool,
+             ) -> list[Finding] | None:
     articles = [a for issue in issues for a in issue.articles]
     entries = [Entry(a.rel, article_key(a), a.year * 10000 + a.issue) for a in articles]
-    return check_archive(site.root, entries, lambda k: run.printed(articles[k]), use_cache)
+    return check_archive(site.root, entries, lambda k: run.printed(articles[k]), use_cache,
+                         kept, full_scan)
 
 
 # ---------------------------------------------------------------- reporting
@@ -170,13 +231,18 @@ def summary_line(report: Report, hint: bool = True) -> str:
     """One line for `bantin build` (with a hint to run `bantin dedup`) and `bantin dedup`."""
     removed = sum(f.action == "removed" for f in report.findings)
     warned = len(report.findings) - removed
+    archive = ("" if report.archive_checked else
+               " Chưa so với các số trước: chạy bantin dedup một lần để lập chỉ mục, các lần "
+               "dựng sau sẽ tự so.")
     if not report.findings:
-        return f"Đoạn lặp: không có ({format_count(report.paragraphs)} đoạn đã kiểm tra)."
+        return (f"Đoạn lặp: không có ({format_count(report.paragraphs)} đoạn đã kiểm tra)."
+                + archive)
     parts = []
     if removed:
         parts.append(f"đã bỏ {format_count(removed)} đoạn lặp khỏi bản in")
     if warned:
         parts.append(f"{format_count(warned)} cảnh báo")
-    return "Đoạn lặp: " + ", ".join(parts) + (" (chi tiết: bantin dedup)." if hint else ".")
+    return ("Đoạn lặp: " + ", ".join(parts) + (" (chi tiết: bantin dedup)." if hint else ".")
+            + archive)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,7 @@ class Issue:
     banner: str
     sections: tuple[SectionGroup, ...]
 
-    @property
+    @cached_property
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for g in self.sections for a in g.articles)
 
@@ -124,7 +125,7 @@ class Site:
     config: SiteConfig
     issues: tuple[Issue, ...]  # newest first
 
-    @property
+    @cached_property
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for i in self.issues for a in i.articles)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .cache import Cache, JsonStore, digest
+from .cache import JsonStore, digest
 from .dedup import ArticleResult, Para, check_paragraphs, keeps_all, paragraphs
 from .dedup_site import RepeatCheck
 from .markdown import RENDER_VERSION, PhotoRef, Rendered, parse, parser, render_parsed
@@ -41,23 +41,37 @@ def prepare(a: Article) -> Prepared:
 
 
 class RenderStore:
-    """Rendered records by render key, as JSON data (no pickles: reading runs no code)."""
+    """Rendered records by render key: as JSON data in the cache store (no pickles: reading
+    runs no code), and in memory while `serve` runs. Each run keeps what it used."""
 
     def __init__(self, store: JsonStore) -> None:
         self.store = store
+        self.memo: dict[str, Rendered] = {}
+        self.used: set[str] = set()
 
     def get(self, key: str) -> Rendered | None:
-        hit = self.store.get(key)
+        hit = self.memo.get(key)
         if hit is None:
-            return None
-        html, summary, photos = hit
-        return Rendered(html, summary, (), tuple(PhotoRef(s, n) for s, n in photos), key)
+            data = self.store.get(key)
+            if data is None:
+                return None
+            html, summary, photos = data
+            hit = self.memo[key] = Rendered(html, summary, (),
+                                            tuple(PhotoRef(s, n) for s, n in photos), key)
+        else:
+            self.store.keep(key)
+        self.used.add(key)
+        return hit
 
     def put(self, key: str, r: Rendered) -> None:
+        self.memo[key] = r
+        self.used.add(key)
         self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos]])
 
     def save(self) -> None:
         self.store.save()
+        self.memo = {k: v for k, v in self.memo.items() if k in self.used}
+        self.used = set()
 
 
 def cached_renders(site: Site, store: RenderStore, check: RepeatCheck) -> dict[str, Rendered]:
@@ -84,7 +98,7 @@ def render_articles(site: Site, store: RenderStore | None = None,
     """Every article rendered without its removed repeats, in this process; unchanged ones
     from `store` (none by default)."""
     store = store or RenderStore(JsonStore(site.root, "rendered", enabled=False))
-    check = check or RepeatCheck(Cache(site.root, "dedup", enabled=False))
+    check = check or RepeatCheck.for_site(site.root, use_cache=False)
     out = cached_renders(site, store, check)
     for a in site.articles:
         if a.rel not in out:

@@ -12,6 +12,7 @@ Four parts, each on its own thread(s), no processes:
 from __future__ import annotations
 
 import errno
+import gc
 import ipaddress
 import json
 import mimetypes
@@ -358,6 +359,7 @@ class LiveState:
         self.ok = True
         self.messages: list[str] = []
         self.warnings: list[str] = []
+        self.checked = 0  # warnings lists set so far (they follow each good build)
         self.pdf: dict[str, Any] = {}
         self._clients: set[queue.Queue[bytes | None]] = set()
 
@@ -371,6 +373,18 @@ class LiveState:
             self._cond.notify_all()
             name = "reload" if ok else "error"
             self._broadcast(sse_event(name, self._payload(self.messages)))
+
+    def set_warnings(self, warnings: list[str]) -> None:
+        """The warnings of the last good build, once known; every page is told."""
+        with self._cond:
+            self.warnings = capped(warnings)
+            self.checked += 1
+            self._cond.notify_all()
+            self._broadcast(sse_event("warnings", self._payload(self.warnings)))
+
+    def wait_for_checked(self, checked: int, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self.checked >= checked, timeout)
 
     def notify(self, event: str, payload: dict[str, Any]) -> None:
         """Send any named event to every page (`pdf` ones are also remembered)."""
@@ -704,7 +718,8 @@ class Server:
         self.last_changes: tuple[str, ...] = ()  # the paths that started the last rebuild
         self._loud = False  # the builder's own progress lines: first build only
         self._builder = Builder(BuildOptions(root=self.root, out=self.out, drafts=drafts,
-                                             pdf=False, workers=1), say=self._builder_say)
+                                             pdf=False, workers=1), say=self._builder_say,
+                                record=False)
         self.watcher = Watcher(self.root, self.out, self._changed, poll=poll, say=say)
         self.rebuilder = Rebuilder(self._rebuild)
         self._httpd: PreviewHTTPServer | None = None
@@ -806,12 +821,16 @@ class Server:
     def _rebuild(self, changes: tuple[str, ...], more: bool) -> None:
         self.watcher.resync()  # a source folder may have been created or replaced
         self.last_changes = changes
-        self._build(first=False, changes=changes_text(changes, more))
+        self._build(first=False, changes=changes_text(changes, more),
+                    changed=[self.root / c for c in changes])
 
-    def _build(self, first: bool, changes: str = "") -> None:
+    def _build(self, first: bool, changes: str = "", changed: list[Path] | None = None,
+               ) -> None:
         self._loud = first
         try:
-            result = self._builder.build()
+            # Pages first: the repeat check across articles and issues (warnings only) runs
+            # once the open pages have been told to reload.
+            result = self._builder.build(changed or (), repeats=False)
         except Exception as exc:  # every failure is shown; the server keeps going
             if os.environ.get("BANTIN_DEBUG"):
                 traceback.print_exc()
@@ -822,17 +841,30 @@ class Server:
         self._succeeded(result, first, changes)
 
     def _succeeded(self, result: BuildResult, first: bool, changes: str) -> None:
-        warnings = warning_lines(result)
         pages = written_text(result)
-        notes = f"; {len(warnings)} cảnh báo (xem trong trang)" if warnings else ""
         verb = "Đã dựng" if first else "Đã dựng lại"
-        self.say(f"{verb} trong {seconds_text(result.seconds)} giây{pages}{changes}{notes}")
         if self.on_built is not None:
             try:
                 self.on_built(result)
             except Exception:
                 traceback.print_exc()
-        self.live.finished(True, [], warnings)
+        self.say(f"{verb} trong {seconds_text(result.seconds)} giây{pages}{changes}")
+        self.live.finished(True, [], None)
+        try:
+            result.dedup = self._builder.check_repeats(result.site)
+        except Exception as exc:  # a fault in the check must not stop the preview
+            result.dedup = None
+            self.say(f"Chưa kiểm tra được đoạn lặp: {exc}")
+        warnings = warning_lines(result)
+        self.live.set_warnings(warnings)
+        if warnings:
+            self.say(f"  … {len(warnings)} cảnh báo (xem trong trang)")
+        # What this build made stays alive until the next one: collect what the last one
+        # left (off the path of the reload) and set the rest aside from the collector, so
+        # the next build is not slowed down by looking at it again.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _failed(self, lines: list[str], first: bool, changes: str) -> None:
         verb = "Chưa dựng được" if first else "Chưa dựng lại được"

@@ -30,6 +30,11 @@ from .theme import Theme
 VN_OFFSET = "+07:00"
 
 
+# Articles per page of a commune's or a section's listing (newest first): a five-year
+# archive lists ~1,800 local articles, too much for one page on a phone.
+LISTING_PAGE = 50
+
+
 @dataclass(frozen=True)
 class Listing:
     """A commune's or a section's articles, newest first."""
@@ -41,8 +46,45 @@ class Listing:
 
     @property
     def url(self) -> str:
+        return self.page_url(1)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.articles) // LISTING_PAGE))
+
+    def page_url(self, n: int) -> str:
         folder = "dia-phuong" if self.kind == "commune" else "chuyen-muc"
-        return f"{folder}/{self.slug}/index.html"
+        return f"{folder}/{self.slug}/" + (f"trang-{n}/" if n > 1 else "") + "index.html"
+
+    def page(self, n: int) -> tuple[Article, ...]:
+        return self.articles[(n - 1) * LISTING_PAGE: n * LISTING_PAGE]
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page n of a listing: what its page links show."""
+
+    listing: Listing
+    n: int
+
+    @property
+    def count(self) -> int:
+        return self.listing.pages
+
+    def url(self, n: int) -> str:
+        return self.listing.page_url(n)
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """The page numbers to link: first, last and two around this one; None for a gap."""
+        keep = {1, self.count, *range(self.n - 2, self.n + 3)}
+        out: list[int | None] = []
+        for k in range(1, self.count + 1):
+            if k in keep:
+                out.append(k)
+            elif out and out[-1] is not None:
+                out.append(None)
+        return out
 
 
 @dataclass
@@ -88,6 +130,13 @@ def collect(site: Site, rendered: dict[str, Rendered],
     return SiteContent(site, rendered, pdfs or {}, issue_of, communes, sections)
 
 
+def page_environment(theme: Theme) -> jinja2.Environment:
+    env = theme.environment()
+    env.filters["ngay"] = ngay
+    env.filters["rfc3339"] = rfc3339
+    return env
+
+
 # Bump when this module writes different pages from the same inputs.
 SITE_VERSION = "1"
 MARKER_TEXT = "Thư mục này do bantin tạo; mỗi lần dựng sẽ thay thế.\n"
@@ -101,13 +150,12 @@ class SitePages:
     else of the site is global, which is what makes the digests exact."""
 
     def __init__(self, content: SiteContent, theme: Theme, digests: FileDigests,
-                 photo_cache: Path | None = None) -> None:
+                 photo_cache: Path | None = None, env: jinja2.Environment | None = None,
+                 ) -> None:
         self.c = content
         self.photo_cache = photo_cache  # scaled-down web photos kept between builds
         self.digests = digests
-        self.env = theme.environment()
-        self.env.filters["ngay"] = ngay
-        self.env.filters["rfc3339"] = rfc3339
+        self.env = env or page_environment(theme)
         self.theme = theme
         self.config = cfg = content.site.config
         self.env.globals.update(config=cfg, sections=content.sections)
@@ -207,14 +255,18 @@ class SitePages:
         out = []
         for listing in (*self.c.communes, *self.c.sections):
             kind = "Địa phương" if listing.kind == "commune" else "Chuyên mục"
-            groups = self.group_by_issue(listing.articles)
-            inputs = [listing.kind, listing.name,
-                      *(self.issue_digests[i.key] for i, _ in groups),
-                      *(a.rel for a in listing.articles)]
-            out.append(self.page_target(
-                listing.url, "list.html", inputs,
-                functools.partial(self.listing_context, f"{kind}: {listing.name}", listing,
-                                  groups)))
+            for n in range(1, listing.pages + 1):
+                shown = listing.page(n)
+                groups = self.group_by_issue(shown)
+                inputs = [listing.kind, listing.name, str(n), str(listing.pages),
+                          str(len(listing.articles)),
+                          *(self.issue_digests[i.key] for i, _ in groups),
+                          *(a.rel for a in shown)]
+                title = f"{kind}: {listing.name}" + (f" (trang {n})" if n > 1 else "")
+                out.append(self.page_target(
+                    listing.page_url(n), "list.html", inputs,
+                    functools.partial(self.listing_context, title, listing, groups,
+                                      Pager(listing, n))))
         years = self.years()
         out.append(self.page_target(
             "luu-tru/index.html", "list.html",
@@ -224,11 +276,13 @@ class SitePages:
         return out
 
     def listing_context(self, title: str, listing: Listing | None,
-                        groups: list[tuple[Issue, list[Article]]]) -> dict[str, Any]:
+                        groups: list[tuple[Issue, list[Article]]],
+                        pager: Pager | None = None) -> dict[str, Any]:
         # Only the archive page lists the communes: a commune's or a section's page does not
         # depend on which communes exist.
         return {"title": title, "listing": listing, "groups": groups, "years": (),
-                "issue_of": self.c.issue_of, "rendered": self.c.rendered, "communes": ()}
+                "issue_of": self.c.issue_of, "rendered": self.c.rendered, "communes": (),
+                "pager": pager}
 
     def feed_target(self) -> Target:
         articles = self.c.site.articles[: self.config.feed_size]
@@ -301,11 +355,12 @@ class SitePages:
         """The pages of the sitemap."""
         site = self.c.site
         pages = ["index.html", "luu-tru/index.html", "tim-kiem/index.html"]
-        pages += [li.url for li in (*self.c.communes, *self.c.sections)]
+        pages += [li.page_url(n) for li in (*self.c.communes, *self.c.sections)
+                  for n in range(1, li.pages + 1)]
         pages += [p for i in site.issues for p in (i.url, *(a.url for a in i.articles))]
         return pages
 
-    def group_by_issue(self, articles: tuple[Article, ...]) -> list[tuple[Issue, list[Article]]]:
+    def group_by_issue(self, articles: Sequence[Article]) -> list[tuple[Issue, list[Article]]]:
         groups: list[tuple[Issue, list[Article]]] = []
         for a in articles:
             issue = self.c.issue_of[a.rel]
@@ -376,12 +431,19 @@ def template_sources(env: jinja2.Environment, name: str) -> list[str]:
             continue
         source, filename, _ = env.loader.get_source(env, current)
         seen[current] = f"{filename}\0{source}"
-        for ref in jinja2.meta.find_referenced_templates(env.parse(source, current, filename)):
+        for ref in _references(env, source, current, filename or ""):
             if ref is None:
                 todo += [t for t in env.list_templates() if t not in seen]
             else:
                 todo.append(ref)
     return [seen[k] for k in sorted(seen)]
+
+
+@functools.lru_cache(maxsize=256)
+def _references(env: jinja2.Environment, source: str, name: str, filename: str
+                ) -> tuple[str | None, ...]:
+    """The templates a template's source names (parsing costs; sources rarely change)."""
+    return tuple(jinja2.meta.find_referenced_templates(env.parse(source, name, filename)))
 
 
 def copy_to(src: Path, dest: Path) -> list[str]:

@@ -75,8 +75,8 @@ class Table:
         if not self.enabled:
             return
         data = {"version": TABLE_VERSION, "out": str(self.out),
-                "files": {p: [r.inputs, r.size, r.mtime_ns, list(r.notes)]
-                          for p, r in sorted(self.files.items())}}
+                "files": {p: [r.inputs, r.size, r.mtime_ns, r.notes]
+                          for p, r in self.files.items()}}
         # A read-only site still builds; the next build just makes everything.
         with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
@@ -103,75 +103,95 @@ def stale(targets: Iterable[Target], table: Table) -> list[Target]:
     return [t for t in targets if not table.fresh(t)]
 
 
-def staging(out: Path) -> Path:
-    return out / STAGING
+@dataclass(frozen=True)
+class Stage:
+    """Where stale targets are made before they go into place: either a flat folder inside
+    the output (a few files of an incremental build, each renamed into place), or a whole
+    new output tree beside it, swapped in with one rename (a cold build: no thousands of
+    renames and folders to make twice)."""
+
+    folder: Path
+    whole: bool
+
+    def file(self, k: int, path: str) -> Path:
+        """Where the k-th stale target's file `path` is made (names kept, so a PDF's
+        variants sit beside it)."""
+        if self.whole:
+            return self.folder / path
+        return self.folder / f"{k}.{posixpath.basename(path)}"
 
 
-def staged(stage: Path, k: int, path: str) -> Path:
-    """Where the k-th stale target's file `path` is made: one flat folder (no tree of
-    thousands of folders to create and remove), names kept so variants sit beside."""
-    return stage / f"{k}.{posixpath.basename(path)}"
+def stage_folders(out: Path) -> tuple[Path, Path, Path]:
+    """The flat staging folder, the new tree and the old tree while it is swapped out."""
+    return (out / STAGING, out.parent / f".{out.name}.bantin-new",
+            out.parent / f".{out.name}.bantin-old")
 
 
-def make_into(stage: Path, targets: Sequence[Target], indices: Iterable[int]
+def open_stage(out: Path, whole: bool) -> Stage:
+    discard(out)  # what a build that was killed may have left
+    folder = stage_folders(out)[1 if whole else 0]
+    folder.mkdir(parents=True)
+    return Stage(folder, whole)
+
+
+def make_into(stage: Stage, targets: Sequence[Target], indices: Iterable[int]
               ) -> dict[str, tuple[str, ...]]:
-    """Make some of the stale targets into the staging folder; main path -> notes."""
-    return {targets[k].path: tuple(targets[k].make(staged(stage, k, targets[k].path)))
-            for k in indices}
+    """Make some of the stale targets into the stage; main path -> notes."""
+    notes: dict[str, tuple[str, ...]] = {}
+    made: set[Path] = set()
+    for k in indices:
+        t = targets[k]
+        dest = stage.file(k, t.path)
+        if stage.whole and dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        notes[t.path] = tuple(t.make(dest))
+    return notes
 
 
-def commit(out: Path, made: Sequence[Target], notes: dict[str, tuple[str, ...]],
-           table: Table) -> None:
-    """Rename every made file into place and record what it was made from."""
-    stage = staging(out)
+def commit(out: Path, stage: Stage, made: Sequence[Target],
+           notes: dict[str, tuple[str, ...]], table: Table) -> None:
+    """Put every made file into place and record what it was made from."""
+    if stage.whole:
+        old = stage_folders(out)[2]
+        if out.exists():
+            os.rename(out, old)
+        os.rename(stage.folder, out)
+        shutil.rmtree(old, ignore_errors=True)
+        table.files = {}
     dirs: set[Path] = set()
     for k, t in enumerate(made):
         for p in t.paths:
             final = out / p
-            if final.parent not in dirs:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                dirs.add(final.parent)
-            if final.is_dir() and not final.is_symlink():
-                shutil.rmtree(final)  # a folder where a file must now be
-            os.replace(staged(stage, k, p), final)
+            if not stage.whole:
+                if final.parent not in dirs:
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    dirs.add(final.parent)
+                if final.is_dir() and not final.is_symlink():
+                    shutil.rmtree(final)  # a folder where a file must now be
+                os.replace(stage.file(k, p), final)
             st = os.stat(final)
             table.files[p] = Record(t.inputs, st.st_size, st.st_mtime_ns,
                                     notes.get(p, ()) if p == t.path else ())
-    shutil.rmtree(stage, ignore_errors=True)
+    if not stage.whole:
+        shutil.rmtree(stage.folder, ignore_errors=True)
 
 
 def discard(out: Path) -> None:
-    shutil.rmtree(staging(out), ignore_errors=True)
+    for folder in stage_folders(out)[:2]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def prune(out: Path, targets: Iterable[Target], table: Table, everything: bool) -> list[str]:
-    """Remove files of the output folder that no target makes (a deleted article's pages,
-    a renamed photo…) and folders left empty; returns what was removed. From the table of
-    the last build when it holds, else (`everything`) by looking at every file."""
+def prune(out: Path, targets: Iterable[Target], table: Table) -> list[str]:
+    """Remove the files the last build made that no target makes any more (a deleted
+    article's pages, a renamed photo…) and folders left empty; returns what was removed."""
     wanted = {p for t in targets for p in t.paths}
-    if not everything:
-        gone = sorted(p for p in table.files if p not in wanted)
-        for p in gone:
-            (out / p).unlink(missing_ok=True)
-            del table.files[p]
-            _remove_empty_parents(out, out / p)
-        return gone
-    removed: list[str] = []
-    for folder, _dirs, filenames in os.walk(out, topdown=False):
-        base = Path(folder)
-        rel_dir = base.relative_to(out).as_posix()
-        if rel_dir == STAGING or rel_dir.startswith(STAGING + "/"):
-            continue
-        for name in filenames:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if rel not in wanted:
-                (base / name).unlink(missing_ok=True)
-                removed.append(rel)
-        if base != out and not any(base.iterdir()):
-            base.rmdir()
-    for p in [p for p in table.files if p not in wanted]:
+    gone = sorted(p for p in table.files if p not in wanted)
+    for p in gone:
+        (out / p).unlink(missing_ok=True)
         del table.files[p]
-    return sorted(removed)
+        _remove_empty_parents(out, out / p)
+    return gone
 
 
 def _remove_empty_parents(out: Path, path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -16,6 +17,7 @@ _DIGIT = re.compile(r"\d")
 _WORD_NUMBER = re.compile(r"\b(Số|số|SỐ|độ|Điều|điều|Khoản|khoản|Chương|chương)[ \t]+(?=\d)")
 
 
+@functools.lru_cache(maxsize=16384)  # the search index folds every article on each build
 def fold(text: str) -> str:
     """Lowercase ASCII-ish form for search and slugs: "Xã Tân Kỳ" -> "xa tan ky".
 
