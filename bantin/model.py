@@ -53,7 +53,7 @@ class Article:
     # read from, so a key for whatever is made from the article alone (renders, checks).
     origin: str = field(default="", compare=False)
 
-    @property
+    @cached_property
     def url(self) -> str:
         return f"{self.year}/{self.issue}/{self.slug}/index.html"
 

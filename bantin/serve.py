@@ -73,7 +73,7 @@ NOISE_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", "~")
 NOISE_PREFIXES = (".", "~$")  # hidden files and folders (".#x.md" too), Word lock files
 NOISE_NAMES = frozenset({"4913", "__pycache__"})  # 4913: vim's "can I write here" probe
 
-QUIET = 0.15  # seconds without events that end a batch
+QUIET = 0.06  # seconds without events that end a batch (an editor's save takes less)
 MAX_WAIT = 2.0  # a batch never waits longer than this after its first event
 POLL_INTERVAL = 0.5  # seconds between two looks of the polling observer
 KEEPALIVE = 15.0  # seconds between keep-alive comments on an idle event stream

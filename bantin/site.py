@@ -393,15 +393,19 @@ class SitePages:
 
     def search_index(self) -> str:
         """Titles, places and summaries as a script (a JSON fetch would fail from disk)."""
-        entries = []
-        for a in self.c.site.articles:
-            issue, summary = self.c.issue_of[a.rel], self.c.rendered[a.rel].summary
-            entries.append({"t": a.title, "u": a.url, "s": issue.label, "c": a.commune or "",
-                            "d": summary,
-                            "f": fold(" ".join((a.title, a.commune or "", a.section.name,
-                                                issue.label, summary)))})
-        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
-        return f"window.BANTIN_CHI_MUC = {data};\n"
+        entries = [search_entry(a.title, a.url, self.c.issue_of[a.rel].label, a.commune or "",
+                                a.section.name, self.c.rendered[a.rel].summary)
+                   for a in self.c.site.articles]
+        return f"window.BANTIN_CHI_MUC = [{','.join(entries)}];\n"
+
+
+@functools.lru_cache(maxsize=16384)  # every build writes all entries; few of them change
+def search_entry(title: str, url: str, label: str, commune: str, section: str,
+                 summary: str) -> str:
+    """One article in the search index, as JSON."""
+    entry = {"t": title, "u": url, "s": label, "c": commune, "d": summary,
+             "f": fold(" ".join((title, commune, section, label, summary)))}
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
 def article_digest(a: Article, r: Rendered) -> str:
