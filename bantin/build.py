@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jinja2
 
@@ -32,10 +33,24 @@ from .options import BuildOptions
 from .output import check_output_dir
 from .prepare import Prepared, RenderStore, accept, cached_renders, prepare
 from .site import SitePages, collect, page_environment
-from .targets import Stage, Table, Target, commit, discard, make_into, open_stage, prune, stale
+from .targets import (
+    Record,
+    Stage,
+    Table,
+    Target,
+    commit,
+    discard,
+    make_into,
+    open_stage,
+    prune,
+    stale,
+)
 from .text import format_count
 from .theme import Theme, load_theme
 from .workers import run_parts, shared, split, worker_count
+
+if TYPE_CHECKING:  # the PDF side loads only when PDFs are made
+    from .pdf import PdfJob, PdfTargets
 
 Say = Callable[[str], None]
 # Below this many articles (or pages) one process is faster than forking workers.
@@ -53,6 +68,7 @@ class BuildResult:
     pdfs: int = 0  # PDFs rendered (not counting unchanged ones left in place)
     written: list[str] = field(default_factory=list)  # output files made by this build
     removed: list[str] = field(default_factory=list)  # output files no source makes any more
+    pending_pdfs: list[PdfJob] = field(default_factory=list)  # stale PDFs left for later
 
 
 class IssueWork(NamedTuple):
@@ -144,10 +160,10 @@ def pdf_names(site: Site) -> dict[tuple[int, int], str]:
 
 
 def print_targets(site: Site, rendered: dict[str, Rendered], theme: Theme,
-                  options: BuildOptions, digests: FileDigests) -> list[Target]:
+                  options: BuildOptions, digests: FileDigests) -> PdfTargets:
     from .pdf import PdfTargets
 
-    return PdfTargets(site, rendered, theme, options.print_options, digests).targets()
+    return PdfTargets(site, rendered, theme, options.print_options, digests)
 
 
 class Builder:
@@ -156,11 +172,15 @@ class Builder:
     the output as it was."""
 
     def __init__(self, options: BuildOptions, say: Say = lambda _: None,
-                 record: bool = True) -> None:
+                 record: bool = True, pdf_later: bool = False) -> None:
         """`record`: keep the state a no-change `bantin build` answers from (serve, which
-        builds on every save, does not pay for it)."""
+        builds on every save, does not pay for it). `pdf_later`: stale PDFs are not made
+        but handed back (BuildResult.pending_pdfs) for the caller to render and `put_pdf`;
+        the pages link them all the same."""
         self.options = o = options
         self.say = say
+        self.pdf_later = pdf_later
+        self.pending: list[PdfJob] = []  # the PDFs the last build left for later
         self.record = record and o.use_cache
         root = o.root
         # What one build hands the next: in the cache store on disk, and in memory.
@@ -206,7 +226,8 @@ class Builder:
                           root / CACHE_DIR / "anh-web" if o.use_cache else None,
                           env=self.environment(theme))
         targets = pages.targets()
-        pdf_targets = print_targets(site, rendered, theme, o, self.digests) if o.pdf else []
+        printing = print_targets(site, rendered, theme, o, self.digests) if o.pdf else None
+        pdf_targets = printing.targets() if printing else []
         targets += pdf_targets
         lap("targets")
         warnings += check_photos(site, rendered)
@@ -218,6 +239,8 @@ class Builder:
             self.table = Table(root, out, enabled=o.use_cache)
         table = self.table
         todo = stale(targets, table)
+        later = [t for t in todo if t.kind == "pdf"] if self.pdf_later else []
+        todo = [t for t in todo if t not in later]
         lap("stale")
         written, removed = self.write(out, targets, todo, table)
         lap("write")
@@ -231,7 +254,9 @@ class Builder:
 
             warnings += note_warnings(table.notes(pdf_targets))
         result = BuildResult(site, pages.pages(), warnings, time.perf_counter() - started,
-                             dedup, sum(t.kind == "pdf" for t in todo), written, removed)
+                             dedup, sum(t.kind == "pdf" for t in todo), written, removed,
+                             [printing.job(t) for t in later] if printing else [])
+        self.pending = result.pending_pdfs
         if self.record and dedup is not None:
             said = [read_line, summary_line(dedup)]
             if pdf_targets:
@@ -245,6 +270,24 @@ class Builder:
             inputs.update(uptodate.snapshot_files(photos_outside))
             uptodate.record(root, o, inputs, started_ns, summary)
         return result
+
+    def put_pdf(self, job: PdfJob, made: Path, notes: list[str]) -> bool:
+        """Put a PDF rendered elsewhere in place, if its issue did not change meanwhile (the
+        last build left it stale with the same inputs); False when it is out of date."""
+        table, out = self.table, self.options.out.resolve()
+        if table is None or not any(j.target.path == job.target.path
+                                    and j.target.inputs == job.target.inputs
+                                    for j in self.pending):
+            return False
+        final = out / job.target.path
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(made, final)
+        st = final.stat()
+        table.files[job.target.path] = Record(job.target.inputs, st.st_size, st.st_mtime_ns,
+                                              tuple(notes))
+        table.save()
+        self.pending = [j for j in self.pending if j.target.path != job.target.path]
+        return True
 
     def check_repeats(self, site: Site) -> Report:
         """The repeat check of a site this Builder has just built (its articles' checks are

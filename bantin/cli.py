@@ -96,6 +96,8 @@ def make_parser() -> VietnameseParser:
     s.add_argument("--poll", action="store_true",
                    help="dò thay đổi bằng cách quét định kỳ (ổ mạng, thư mục chia sẻ)")
     s.add_argument("--drafts", action="store_true", help="xem cả bài nháp (draft: true)")
+    s.add_argument("--no-pdf", action="store_true",
+                   help="không in lại PDF của số đang sửa khi ngừng gõ")
     c = sub.add_parser("check", add_help=False, help="kiểm tra nội dung, không dựng gì")
     _common(c)
     c.add_argument("--drafts", action="store_true", help="kiểm tra cả bài nháp")
@@ -232,7 +234,8 @@ def run_serve(args: argparse.Namespace) -> int:
     out = args.out.resolve() if args.out else root / "public"
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} không phải cổng hợp lệ — chọn số từ 1024 đến 65535")
-    return serve(root, out, args.host, args.port, args.poll, drafts=args.drafts)
+    return serve(root, out, args.host, args.port, args.poll, drafts=args.drafts,
+                 pdf=not args.no_pdf)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -429,6 +429,47 @@ def _extra_suffixes(options: PdfOptions) -> tuple[str, ...]:
                                  (options.booklet, BOOKLET_SUFFIX)) if on)
 
 
+def render_document(root: Path, document_html: str, dest: Path, options: PdfOptions,
+                    ) -> list[str]:
+    """Lay out and write one print document made by PrintRenderer.html: the same bytes as
+    PrintRenderer.render writes, in a process that has nothing else of the site (serve
+    renders PDFs this way, beside the HTML). Returns WeasyPrint's warnings."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .theme import load_theme
+
+    theme = load_theme(root)
+    assets = theme.asset_files()
+    fetcher = _make_fetcher(theme, assets, (root,))
+    write = {"dpi": options.dpi, "jpeg_quality": options.jpeg_quality, "cache": {}}
+    with captured_warnings() as problems:
+        fonts = FontConfiguration()
+        doc = HTML(string=document_html, base_url=root.resolve().as_uri() + "/",
+                   url_fetcher=fetcher).render(font_config=fonts, stylesheets=[], **write)
+        doc.write_pdf(dest, **write)
+    return list(dict.fromkeys(problems))
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """A stale issue PDF left for later (serve renders it in another process)."""
+
+    issue: Issue
+    target: Target
+    targets: PdfTargets
+
+    def document(self) -> str:
+        return self.targets.renderer.html(self.issue, self.targets.rendered)
+
+    def notes(self, document_html: str, problems: list[str]) -> list[str]:
+        result = PdfResult(Path(self.target.path), 0, (),
+                           self.targets.renderer.missing_glyphs(self.issue, document_html),
+                           tuple(problems))
+        return [json.dumps(astuple(d), ensure_ascii=False)
+                for d in result_warnings(result, self.target.path)]
+
+
 class PdfTargets:
     """The PDF of every issue (and the variants the options ask for) as targets: an issue's
     files are rendered again only when something its PDF shows changed."""
@@ -442,6 +483,7 @@ class PdfTargets:
         self.renderer = PrintRenderer(site, theme, self.options)
         self.base = theme_digest(theme, self.renderer.assets, digests)
         self.digests = digests
+        self.issue_of: dict[str, Issue] = {}
 
     def targets(self) -> list[Target]:
         suffixes = _extra_suffixes(self.options)
@@ -452,7 +494,11 @@ class PdfTargets:
             key = issue_digest(self.site, issue, self.rendered, self.base, self.options,
                                self.digests)
             out.append(Target(paths, key, functools.partial(self.make, issue), "pdf"))
+            self.issue_of[rel] = issue
         return out
+
+    def job(self, target: Target) -> PdfJob:
+        return PdfJob(self.issue_of[target.path], target, self)
 
     def make(self, issue: Issue, dest: Path) -> list[str]:
         """Render one issue; its warnings come back as notes (kept with the target)."""

@@ -55,6 +55,7 @@ from .build import Builder, BuildOptions, BuildResult
 from .dedup_site import format_finding
 from .errors import BantinError, ContentError, UsageError
 from .output import check_output_dir
+from .serve_pdf import PdfFollower, chosen
 from .text import format_count
 from .theme import template_error_message
 
@@ -707,7 +708,8 @@ class Server:
     def __init__(self, root: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000,
                  poll: bool = False, say: Say = print_to_stderr,
                  on_built: Callable[[BuildResult], None] | None = None,
-                 drafts: bool = False) -> None:
+                 drafts: bool = False, pdf: bool = False) -> None:
+        """`pdf`: the PDF of the issue being edited follows the edits (serve_pdf)."""
         self.root = root.resolve()
         self.out = out.resolve()
         self.host = host
@@ -718,8 +720,11 @@ class Server:
         self.last_changes: tuple[str, ...] = ()  # the paths that started the last rebuild
         self._loud = False  # the builder's own progress lines: first build only
         self._builder = Builder(BuildOptions(root=self.root, out=self.out, drafts=drafts,
-                                             pdf=False, workers=1), say=self._builder_say,
-                                record=False)
+                                             pdf=pdf, workers=1), say=self._builder_say,
+                                record=False, pdf_later=True)
+        self._lock = threading.Lock()  # a build, or a PDF put in place: one at a time
+        self.pdfs = PdfFollower(self._builder, self._lock, self.live.notify, say) if pdf \
+            else None
         self.watcher = Watcher(self.root, self.out, self._changed, poll=poll, say=say)
         self.rebuilder = Rebuilder(self._rebuild)
         self._httpd: PreviewHTTPServer | None = None
@@ -760,6 +765,8 @@ class Server:
             self.watcher.start()  # before the first build: edits made during it are not lost
             self._build(first=True)
             self.rebuilder.start()
+            if self.pdfs is not None:
+                self.pdfs.start()
         except BaseException:
             self.stop()
             raise
@@ -768,6 +775,8 @@ class Server:
         self._stopped.set()
         self.watcher.stop()
         self.rebuilder.stop()  # lets a running build finish: the output stays whole
+        if self.pdfs is not None:
+            self.pdfs.stop()
         self.live.close()
         if self._httpd is not None:
             if self._http_thread is not None and self._http_thread.is_alive():
@@ -830,7 +839,8 @@ class Server:
         try:
             # Pages first: the repeat check across articles and issues (warnings only) runs
             # once the open pages have been told to reload.
-            result = self._builder.build(changed or (), repeats=False)
+            with self._lock:
+                result = self._builder.build(changed or (), repeats=False)
         except Exception as exc:  # every failure is shown; the server keeps going
             if os.environ.get("BANTIN_DEBUG"):
                 traceback.print_exc()
@@ -850,8 +860,11 @@ class Server:
                 traceback.print_exc()
         self.say(f"{verb} trong {seconds_text(result.seconds)} giây{pages}{changes}")
         self.live.finished(True, [], None)
+        if self.pdfs is not None:  # first build: the newest issue's, if it is not made yet
+            self.pdfs.offer(chosen(result.pending_pdfs, () if first else self.last_changes))
         try:
-            result.dedup = self._builder.check_repeats(result.site)
+            with self._lock:
+                result.dedup = self._builder.check_repeats(result.site)
         except Exception as exc:  # a fault in the check must not stop the preview
             result.dedup = None
             self.say(f"Chưa kiểm tra được đoạn lặp: {exc}")
@@ -876,11 +889,12 @@ class Server:
 
 def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000,
           poll: bool = False, say: Say = print_to_stderr, *,
-          on_built: Callable[[BuildResult], None] | None = None, drafts: bool = False) -> int:
+          on_built: Callable[[BuildResult], None] | None = None, drafts: bool = False,
+          pdf: bool = True) -> int:
     """`bantin serve`: preview until Ctrl+C. Raises UsageError (port busy, bad output
     folder)."""
     server = Server(root, out, host=host, port=port, poll=poll, say=say, on_built=on_built,
-                    drafts=drafts)
+                    drafts=drafts, pdf=pdf)
     try:
         server.start()
         say(f"Đang xem trước tại {server.url} — lưu bài là trang tự tải lại; "
