@@ -31,12 +31,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
-import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,6 +53,9 @@ from .dedup import (
     excerpt,
 )
 from .dedup_index import ShingleIndex, first_of_runs, missing, pack
+from .workers import Pool as WorkerPool
+from .workers import in_background, remember, shared, worker_count
+from .workers import pool as worker_pool
 
 ARCHIVE_NAME = "dedup-archive"
 REBUILD_AFTER = 5000  # new or changed paragraphs checked on the fly before re-indexing
@@ -67,9 +67,6 @@ _KINDS = ("exact", "contained", "near")
 Best = dict[int, tuple[int, Match]]  # later paragraph -> (earlier paragraph, its match)
 Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # later, earlier, estimated overlap
 
-# The pool of a cold self-join and its postings, set just before the workers are forked so
-# the children inherit the index arrays instead of receiving pickles.
-_FORKED: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -319,66 +316,36 @@ def _self_join(pool: Pool, corpus: Corpus) -> Best:
 
 def _workers(n: int) -> int:
     """Processes for a cold self-join of n paragraphs: one unless forking pays and is safe."""
-    if n < max(PARALLEL_MIN, 1) or not hasattr(os, "fork"):
+    if n < max(PARALLEL_MIN, 1):
         return 1
     if multiprocessing.current_process().daemon or multiprocessing.parent_process() is not None:
         return 1  # already a worker (a daemon may not even fork): no pool inside a pool
-    return max(1, os.cpu_count() or 1)
+    return worker_count(None, n)
 
 
 def _cold_forked(entries: list[Entry], paras: Sequence[Sequence[Para]], workers: int,
                  ) -> tuple[Corpus, Best]:
     """_cold's corpus and repeats, made by forked processes: a helper makes the excerpts
-    while the index is built, then `workers` processes forked with the index (inheriting
-    it, no pickles) do the self-join."""
+    while the index is built (forked once the paragraphs are read: the parent then only
+    builds numpy arrays, and does not copy the pages it shares with the helper by touching
+    Python objects there), then `workers` processes forked with the index (inheriting it,
+    no pickles) do the self-join."""
     flat = Flat.of(paras)
-    with _excerpts_forked(flat.texts) as excerpts:
+    with in_background(_excerpts, flat.texts) as excerpts:
         corpus = Corpus.indexed(entries, flat, [])
         pool = Pool(corpus, _empty([]), np.ones(len(corpus), dtype=bool))
         postings = corpus.postings()
         corpus.excerpts = excerpts()
-    _FORKED.update(pool=pool, corpus=corpus, postings=postings, parts=workers * PARTS_PER_WORKER)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as ex:
-            return corpus, _self_join_forked(ex, len(corpus))
-    finally:
-        _FORKED.clear()
+    with worker_pool(workers, pool=pool, corpus=corpus, postings=postings,
+                     parts=workers * PARTS_PER_WORKER) as ex:
+        return corpus, _self_join_forked(ex, len(corpus))
 
 
-@contextlib.contextmanager
-def _excerpts_forked(texts: list[str]) -> Iterator[Callable[[], list[str]]]:
-    """A forked helper makes the excerpts of `texts`; call the given function for them.
-
-    Forked once the paragraphs are read: the parent then only builds numpy arrays, and
-    does not copy the pages it shares with the helper by touching Python objects there.
-    """
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    helper = ctx.Process(target=_send_excerpts, args=(send, texts), daemon=True)
-    helper.start()
-    send.close()
-
-    def result() -> list[str]:
-        try:
-            return receive.recv()
-        except EOFError:  # the helper died: make them here
-            return [excerpt(t) for t in texts]
-
-    try:
-        yield result
-    finally:
-        receive.close()
-        helper.terminate()  # still running only if building the index failed
-        helper.join()
+def _excerpts(texts: list[str]) -> list[str]:
+    return [excerpt(t) for t in texts]
 
 
-def _send_excerpts(send: Connection, texts: list[str]) -> None:
-    """Helper: the excerpts of `texts`, sent back."""
-    send.send([excerpt(t) for t in texts])
-    send.close()
-
-
-def _self_join_forked(ex: ProcessPoolExecutor, n: int) -> Best:
+def _self_join_forked(ex: WorkerPool, n: int) -> Best:
     """_self_join of the n paragraphs over the workers of `ex`, with the same answer.
 
     1. for each chunk of queries, as in _self_join, the queries are split among the workers,
@@ -388,7 +355,7 @@ def _self_join_forked(ex: ProcessPoolExecutor, n: int) -> Best:
        total, so every later paragraph is confirmed on the same pairs in the same order as
        in one process, however the work is split.
     """
-    sizes, n_parts = _FORKED["corpus"].index.sizes, _FORKED["parts"]
+    sizes, n_parts = shared("corpus").index.sizes, shared("parts")
     kept: list[list[Pairs]] = [[] for _ in range(n_parts)]
     for c, lo in enumerate(range(0, n, QUERY_CHUNK)):
         ranges = _split(sizes, lo, min(lo + QUERY_CHUNK, n), n_parts)
@@ -419,33 +386,35 @@ def _gather(found: Iterable[list[Pairs]]) -> list[Pairs]:
 def _search_part(c: int, lo: int, hi: int) -> list[Pairs]:
     """Worker: the candidate pairs of the queries of paragraphs [lo, hi) (in chunk c), by
     part of their later paragraph."""
-    pool, corpus = _FORKED["pool"], _FORKED["corpus"]
+    pool, corpus, parts = shared("pool"), shared("corpus"), shared("parts")
     pid, h = _queries(c)
     m = (pid >= lo) & (pid < hi)
     later, earlier, score = pool.orient(*_search(corpus, 0, pid[m].astype(np.int64), h[m]))
     later, earlier, score = _top(later, earlier, score)
-    part = later % _FORKED["parts"]
+    part = later % parts
     return [(later[mine], earlier[mine], score[mine])
-            for mine in (part == p for p in range(_FORKED["parts"]))]
+            for mine in (part == p for p in range(parts))]
 
 
 def _queries(c: int) -> tuple[np.ndarray, np.ndarray]:
     """Worker: the (paragraph, shingle) pairs of _self_join's chunk c of queries, in the same
     order; picked from all the postings once per worker, as the chunks come in order."""
-    if _FORKED.get("chunk", (None,))[0] != c:
-        pid, h = _FORKED["postings"]
-        if len(_FORKED["corpus"]) > QUERY_CHUNK:  # else the one chunk is all of them
+    chunk = shared("chunk", (None, None))
+    if chunk[0] != c:
+        pid, h = shared("postings")
+        if len(shared("corpus")) > QUERY_CHUNK:  # else the one chunk is all of them
             m = (pid >= c * QUERY_CHUNK) & (pid < (c + 1) * QUERY_CHUNK)
             pid, h = pid[m], h[m]
-        _FORKED["chunk"] = (c, (pid, h))
-    return _FORKED["chunk"][1]
+        chunk = (c, (pid, h))
+        remember("chunk", chunk)
+    return chunk[1]
 
 
 def _confirm_part(task: tuple[int, np.ndarray, np.ndarray, np.ndarray]) -> tuple[int, Best]:
     """Worker: _confirm of part p's pairs."""
     p, later, earlier, score = task
     best: Best = {}
-    _confirm(_FORKED["pool"], later, earlier, score, best)
+    _confirm(shared("pool"), later, earlier, score, best)
     return p, best
 
 

@@ -87,7 +87,10 @@ def snapshot(root: Path, extra: Iterable[Path] = ()) -> dict[str, list[int]]:
             with contextlib.suppress(OSError):
                 st = e.stat()
                 found[e.path] = [st.st_size, st.st_mtime_ns]
-    found.update(snapshot_files([str(root / "site.yml"), *map(str, extra)]))
+    # The archive index `bantin dedup` keeps: a build checks against it, so its warnings
+    # change when it is made again.
+    kept = [str(root / CACHE_DIR / f"dedup-archive{ext}") for ext in (".pickle", ".npz")]
+    found.update(snapshot_files([str(root / "site.yml"), *kept, *map(str, extra)]))
     return found
 
 
@@ -173,7 +176,8 @@ def unchanged(root: Path, out: Path, options: Any) -> Summary | None:
 
 def _under_scanned(p: Path, root: Path) -> bool:
     folders = [root / d for d in SOURCE_DIRS] + theme_dirs()
-    return p == root / "site.yml" or any(p.is_relative_to(f) for f in folders)
+    return (p == root / "site.yml" or p.parent == root / CACHE_DIR
+            or any(p.is_relative_to(f) for f in folders))
 
 
 def now_ns() -> int:

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -35,9 +35,14 @@ def worker_count(requested: int | None, items: int) -> int:
     return max(1, min(requested or os.cpu_count() or 1, items))
 
 
-def shared(name: str) -> Any:
+def shared(name: str, default: Any = None) -> Any:
     """What the parent handed to this run (read from a worker or from the parent)."""
-    return _SHARED[name]
+    return _SHARED.get(name, default)
+
+
+def remember(name: str, value: Any) -> None:
+    """Keep a value for this process's next tasks of the same run (a worker's own copy)."""
+    _SHARED[name] = value
 
 
 @contextmanager
@@ -47,6 +52,64 @@ def sharing(**data: Any) -> Iterator[None]:
         yield
     finally:
         _SHARED.clear()
+
+
+class Pool:
+    """Workers forked once for several rounds of tasks (`map`), or this process alone."""
+
+    def __init__(self, executor: ProcessPoolExecutor | None) -> None:
+        self.executor = executor
+
+    def map(self, task: Callable[..., R], *args: Iterable[Any]) -> Iterator[R]:
+        if self.executor is None:
+            return map(task, *args)
+        return self.executor.map(task, *args)
+
+
+@contextmanager
+def pool(workers: int, **data: Any) -> Iterator[Pool]:
+    """A Pool of `workers` forked processes sharing `data` (see `shared`); one process
+    (this one) when workers <= 1 or forking is not safe here."""
+    with sharing(**data):
+        if workers <= 1 or not can_fork():
+            yield Pool(None)
+            return
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=ctx) as executor:
+            yield Pool(executor)
+
+
+@contextmanager
+def in_background(task: Callable[..., R], *args: Any) -> Iterator[Callable[[], R]]:
+    """Run task(*args) in a forked helper while this process goes on; call the yielded
+    function for its result (computed here if the helper could not run or died)."""
+    if not can_fork():
+        yield lambda: task(*args)
+        return
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    helper = ctx.Process(target=_send_result, args=(send, task, args), daemon=True)
+    helper.start()
+    send.close()
+
+    def result() -> R:
+        try:
+            value: R = receive.recv()
+        except EOFError:  # the helper died: do it here
+            value = task(*args)
+        return value
+
+    try:
+        yield result
+    finally:
+        receive.close()
+        helper.terminate()  # still running only if the caller failed before asking
+        helper.join()
+
+
+def _send_result(send: Any, task: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    send.send(task(*args))
+    send.close()
 
 
 def split(n: int, parts: int) -> list[list[int]]:
