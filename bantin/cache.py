@@ -177,7 +177,8 @@ class JsonStore:
                                     "(SELECT key FROM used)", (self.name,))
         except sqlite3.Error:
             return  # a read-only or busy cache: this run is just not kept
-        self.seen.update(self.new)
+        # In memory too, keep only what this run used (a long `serve` must not grow).
+        self.seen = {k: v for k, v in (self.seen | self.new).items() if k in self.used}
         self.new = {}
         self.used = set()
 

@@ -74,6 +74,8 @@ NOISE_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", "~")
 NOISE_PREFIXES = (".", "~$")  # hidden files and folders (".#x.md" too), Word lock files
 NOISE_NAMES = frozenset({"4913", "__pycache__"})  # 4913: vim's "can I write here" probe
 
+IDLE = 0.4  # seconds of quiet after a rebuild before its repeat check runs
+FULL_COLLECT_EVERY = 25  # builds between full garbage collections (see Server._tidy)
 QUIET = 0.06  # seconds without events that end a batch (an editor's save takes less)
 MAX_WAIT = 2.0  # a batch never waits longer than this after its first event
 POLL_INTERVAL = 0.5  # seconds between two looks of the polling observer
@@ -140,8 +142,12 @@ class Rebuilder:
     changes that arrive during a job make exactly one more job after it."""
 
     def __init__(self, job: Callable[[tuple[str, ...], bool], None], *,
-                 quiet: float = QUIET, max_wait: float = MAX_WAIT) -> None:
+                 quiet: float = QUIET, max_wait: float = MAX_WAIT,
+                 idle_job: Callable[[], None] | None = None, idle: float = IDLE) -> None:
         self._job = job
+        self._idle_job = idle_job  # run once the changes pause for `idle` seconds after a job
+        self._idle = idle
+        self._idle_due: float | None = None
         self._quiet = quiet
         self._max_wait = max_wait
         self._cond = threading.Condition()
@@ -176,25 +182,40 @@ class Rebuilder:
             self._thread.join()
 
     def _next_batch(self) -> tuple[tuple[str, ...], bool] | None:
-        """Block until a batch is complete; None when stopping."""
+        """Block until a batch is complete (an empty one: time for the idle job); None when
+        stopping."""
         with self._cond:
             while not self._stopping:
+                now = time.monotonic()
                 if self._pending:
-                    now = time.monotonic()
                     due = min(self._last + self._quiet, self._first + self._max_wait)
                     if now >= due:
                         batch = (tuple(self._paths), self._more)
                         self._paths, self._more, self._pending = {}, False, False
                         return batch
                     self._cond.wait(due - now)
+                elif self._idle_due is not None:
+                    if now >= self._idle_due:
+                        self._idle_due = None
+                        return (), False
+                    self._cond.wait(self._idle_due - now)
                 else:
                     self._cond.wait()
             return None
 
+    def idle_soon(self) -> None:
+        """Run the idle job once the changes pause (after the job that asks for it)."""
+        with self._cond:
+            self._idle_due = time.monotonic() + self._idle
+            self._cond.notify_all()
+
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
             try:
-                self._job(*batch)
+                if batch[0] or batch[1]:
+                    self._job(*batch)
+                elif self._idle_job is not None:
+                    self._idle_job()
             except Exception:  # the job reports its own errors; never let the thread die
                 traceback.print_exc()
 
@@ -726,10 +747,12 @@ class Server:
         self.pdfs = PdfFollower(self._builder, self._lock, self.live.notify, say) if pdf \
             else None
         self.watcher = Watcher(self.root, self.out, self._changed, poll=poll, say=say)
-        self.rebuilder = Rebuilder(self._rebuild)
+        self.rebuilder = Rebuilder(self._rebuild, idle_job=self._check_repeats)
+        self._unchecked: BuildResult | None = None  # the last good build, until checked
         self._httpd: PreviewHTTPServer | None = None
         self._http_thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._builds = 0
 
     # public API
 
@@ -862,6 +885,18 @@ class Server:
         self.live.finished(True, [], None)
         if self.pdfs is not None:  # first build: the newest issue's, if it is not made yet
             self.pdfs.offer(chosen(result.pending_pdfs, () if first else self.last_changes))
+        # The repeat check across articles and issues (warnings only) waits for the edits to
+        # pause: a burst of saves is not held back by it.
+        self._unchecked = result
+        if first:
+            self._check_repeats()
+        else:
+            self.rebuilder.idle_soon()
+
+    def _check_repeats(self) -> None:
+        result, self._unchecked = self._unchecked, None
+        if result is None:
+            return
         try:
             with self._lock:
                 result.dedup = self._builder.check_repeats(result.site)
@@ -872,11 +907,17 @@ class Server:
         self.live.set_warnings(warnings)
         if warnings:
             self.say(f"  … {len(warnings)} cảnh báo (xem trong trang)")
-        # What this build made stays alive until the next one: collect what the last one
-        # left (off the path of the reload) and set the rest aside from the collector, so
-        # the next build is not slowed down by looking at it again.
-        gc.unfreeze()
-        gc.collect()
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """What a build made stays alive until the next one: set it aside from the cyclic
+        collector, so the next build is not slowed down by looking at it again (freed objects
+        are still freed at once). Every FULL_COLLECT_EVERY builds, a full collection takes
+        back any cycles set aside meanwhile: memory stays flat however long serve runs."""
+        self._builds += 1
+        if self._builds % FULL_COLLECT_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
 
     def _failed(self, lines: list[str], first: bool, changes: str) -> None:

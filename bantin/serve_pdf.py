@@ -81,6 +81,7 @@ class PdfFollower:
             self._cond.notify_all()
         if self._pool is not None:
             self._pool.terminate()  # a layout in progress is abandoned, not waited for
+            self._pool.join()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -115,7 +116,8 @@ class PdfFollower:
         self.folder.mkdir(parents=True, exist_ok=True)
         made = self.folder / Path(job.target.path).name
         if self._pool is None:
-            self._pool = multiprocessing.get_context("spawn").Pool(1)
+            # A fresh process every few PDFs: WeasyPrint's caches do not pile up while serving.
+            self._pool = multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=10)
         options = self.builder.options
         problems = self._pool.apply(render_document, (options.root, document, made,
                                                       options.print_options))

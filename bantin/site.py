@@ -338,7 +338,7 @@ class SitePages:
         return list(found.values())
 
     def make_photo(self, src: Path, dest: Path) -> list[str]:
-        place_web_photo(src, dest, self.photo_cache or dest.parent / ".anh-web")
+        place_web_photo(src, dest, self.photo_cache)
         return []
 
     def asset_targets(self) -> list[Target]:

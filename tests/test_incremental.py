@@ -255,3 +255,24 @@ def test_nothing_changed_is_answered_without_building(sample: Path, tmp_path: Pa
     assert build(sample, out, "--no-pdf") == 0
     assert "Không có tệp nào thay đổi" not in capsys.readouterr().err
     assert (out / "feed.xml").is_file()
+
+
+def test_a_camera_photo_is_made_smaller_the_same_way_cold_or_not(sample: Path, tmp_path: Path
+                                                                 ) -> None:
+    import random
+
+    rng = random.Random(18)
+    img = Image.new("RGB", (2400, 1600))
+    img.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256))
+                 for _ in range(2400 * 1600)])
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=95)
+    assert len(buf.getvalue()) > 400_000  # a camera-sized file: scaled down for the web
+    (sample / TAN_KY).parent.joinpath("hoi-nghi.jpg").write_bytes(buf.getvalue())
+    out = tmp_path / "public"
+    assert build(sample, out, "--no-pdf") == 0
+    published = next(out.rglob("hoi-nghi.jpg"))
+    with Image.open(published) as small:
+        assert max(small.size) == 1600
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name != ".bantin-output"]
+    assert_same_as_cold(sample, out, tmp_path, "--no-pdf")
