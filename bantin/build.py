@@ -160,10 +160,11 @@ def pdf_names(site: Site) -> dict[tuple[int, int], str]:
 
 
 def print_targets(site: Site, rendered: dict[str, Rendered], theme: Theme,
-                  options: BuildOptions, digests: FileDigests) -> PdfTargets:
+                  options: BuildOptions, digests: FileDigests,
+                  issue_keys: dict[tuple[int, int], str]) -> PdfTargets:
     from .pdf import PdfTargets
 
-    return PdfTargets(site, rendered, theme, options.print_options, digests)
+    return PdfTargets(site, rendered, theme, options.print_options, digests, issue_keys)
 
 
 class Builder:
@@ -226,7 +227,8 @@ class Builder:
                           root / CACHE_DIR / "anh-web" if o.use_cache else None,
                           env=self.environment(theme))
         targets = pages.targets()
-        printing = print_targets(site, rendered, theme, o, self.digests) if o.pdf else None
+        printing = print_targets(site, rendered, theme, o, self.digests,
+                                 pages.issue_digests) if o.pdf else None
         pdf_targets = printing.targets() if printing else []
         targets += pdf_targets
         lap("targets")

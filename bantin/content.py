@@ -316,7 +316,8 @@ class LoadCache:
         self.store = JsonStore(root, "articles", enabled)
         self.store.preload()
         self.memo: dict[str, tuple[Article | None, list[Diagnostic]]] = {}  # by source key
-        self.stamps: dict[str, tuple[int, int, str]] = {}  # path -> size, mtime, source key
+        # path -> size, change time, site.yml's key and the source key it was read with
+        self.stamps: dict[str, tuple[int, int, str, str]] = {}
         self.used: set[str] = set()
 
     def get(self, key: str, path: Path, diags: Diagnostics) -> tuple[bool, Article | None]:
@@ -363,14 +364,14 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
     mine = Diagnostics(root=diags.root)
     for k, path in enumerate(paths):
         before = len(mine.items)
-        key = _unchanged(cache, path) if cache and str(path) not in changed else None
+        key = _unchanged(cache, path, config) if cache and str(path) not in changed else None
         hit = cache.get(key, path, mine) if cache and key else (False, None)
         if not hit[0]:
             data = read_bytes(path, mine)
             if data is not None:
                 key = source_key(config_key(config), path, data)
                 if cache is not None:
-                    _stamp(cache, path, key)
+                    _stamp(cache, path, config, key)
                     hit = cache.get(key, path, mine)
                 if not hit[0]:
                     todo.append((k, path, data, key))
@@ -401,22 +402,23 @@ def _parse_part(indices: list[int]) -> list[tuple[Article | None, list[Diagnosti
     return out
 
 
-def _stamp(cache: LoadCache, path: Path, key: str) -> None:
+def _stamp(cache: LoadCache, path: Path, config: SiteConfig, key: str) -> None:
     with contextlib.suppress(OSError):
         st = path.stat()
-        cache.stamps[str(path)] = (st.st_size, st.st_mtime_ns, key)
+        cache.stamps[str(path)] = (st.st_size, st.st_mtime_ns, config_key(config), key)
 
 
-def _unchanged(cache: LoadCache, path: Path) -> str | None:
-    """The source key of a file seen earlier in this process, if it looks untouched."""
+def _unchanged(cache: LoadCache, path: Path, config: SiteConfig) -> str | None:
+    """The source key of a file seen earlier in this process, if it looks untouched and
+    site.yml is the same (an article is read with it)."""
     known = cache.stamps.get(str(path))
-    if known is None:
+    if known is None or known[2] != config_key(config):
         return None
     try:
         st = path.stat()
     except OSError:
         return None
-    return known[2] if (st.st_size, st.st_mtime_ns) == known[:2] else None
+    return known[3] if (st.st_size, st.st_mtime_ns) == known[:2] else None
 
 
 def source_key(config: str, path: Path, data: bytes) -> str:

@@ -407,12 +407,16 @@ def theme_digest(theme: Theme, renderer_assets: dict[str, Path] | None = None,
 
 
 def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: str,
-                 options: PdfOptions, digests: Callable[[Path], str] = file_digest) -> str:
+                 options: PdfOptions, digests: Callable[[Path], str] = file_digest,
+                 issue_key: str | None = None) -> str:
     """Everything one issue's PDF depends on: its articles as rendered, its issue file's
-    values, the site config, the theme (base) and the photos the articles show."""
-    parts = [base, repr(options), repr(site.config), repr(issue)]
+    values, the site config, the theme (base) and the photos the articles show.
+    `issue_key`: the site writer's digest of the issue and its articles as rendered, when
+    known (it stands for them without hashing every article again)."""
+    parts = [base, repr(options), repr(site.config)]
+    parts += [issue_key] if issue_key else [repr(issue), *(rendered[a.rel].html
+                                                           for a in issue.articles)]
     for a in issue.articles:
-        parts.append(rendered[a.rel].html)
         for p in photos(a, rendered[a.rel]):
             parts.append(digests(p.path) if p.path.is_file() else f"missing:{p.path}")
     return digest(*parts)
@@ -476,7 +480,8 @@ class PdfTargets:
 
     def __init__(self, site: Site, rendered: dict[str, Rendered], theme: Theme,
                  options: PdfOptions | None = None,
-                 digests: Callable[[Path], str] = file_digest) -> None:
+                 digests: Callable[[Path], str] = file_digest,
+                 issue_keys: dict[tuple[int, int], str] | None = None) -> None:
         self.site = site
         self.rendered = rendered
         self.options = options or PdfOptions()
@@ -484,6 +489,7 @@ class PdfTargets:
         self.base = theme_digest(theme, self.renderer.assets, digests)
         self.digests = digests
         self.issue_of: dict[str, Issue] = {}
+        self.issue_keys = issue_keys or {}
 
     def targets(self) -> list[Target]:
         suffixes = _extra_suffixes(self.options)
@@ -492,7 +498,7 @@ class PdfTargets:
             rel = issue_pdf_rel(self.site.config, issue)
             paths = (rel, *(str(variant_path(Path(rel), s)) for s in suffixes))
             key = issue_digest(self.site, issue, self.rendered, self.base, self.options,
-                               self.digests)
+                               self.digests, self.issue_keys.get(issue.key))
             out.append(Target(paths, key, functools.partial(self.make, issue), "pdf"))
             self.issue_of[rel] = issue
         return out

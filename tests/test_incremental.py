@@ -276,3 +276,20 @@ def test_a_camera_photo_is_made_smaller_the_same_way_cold_or_not(sample: Path, t
         assert max(small.size) == 1600
     assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name != ".bantin-output"]
     assert_same_as_cold(sample, out, tmp_path, "--no-pdf")
+
+
+def test_a_builder_kept_between_builds_gives_the_bytes_of_a_cold_build(sample: Path,
+                                                                        tmp_path: Path) -> None:
+    """serve keeps one Builder and its memory: the same edits, the same bytes."""
+    from bantin.build import Builder, BuildOptions
+
+    out = tmp_path / "public"
+    builder = Builder(BuildOptions(root=sample, out=out, pdf=False, workers=1), record=False)
+    builder.build()
+    edits = [*EDITS, ("paragraph rule", lambda root: (root / "site.yml").write_text(
+        (root / "site.yml").read_text(encoding="utf-8") + "paragraphs: markdown\n",
+        encoding="utf-8"))]
+    for _name, change in edits:
+        change(sample)
+        builder.build()
+        assert_same_as_cold(sample, out, tmp_path, "--no-pdf")
