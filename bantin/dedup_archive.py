@@ -465,8 +465,9 @@ def check_archive(root: Path, entries: list[Entry], paras_of: ParasOf,
     `paras_of(k)` gives the printed, eligible paragraphs of entries[k]; it is only called
     for articles the kept index does not already hold. `kept`: a long-lived caller's dict
     holding the index as last loaded (read from disk again only when the files changed).
-    `full_scan`: without a kept index, index and compare everything (`bantin dedup`); when
-    False (a build), answer None instead: the whole archive is not the build's to scan.
+    `full_scan`: without a kept index, or when more than REBUILD_AFTER paragraphs changed
+    since it was made, index and compare everything (`bantin dedup`); when False (a build),
+    answer None instead: the whole archive is not the build's to scan.
     """
     base = _kept(root, kept) if use_cache else None
     if base is not None:
@@ -479,7 +480,7 @@ def check_archive(root: Path, entries: list[Entry], paras_of: ParasOf,
         if changed + sum(len(p) for p in new_paras) <= REBUILD_AFTER:
             pool, best = _incremental(base, [entries[k] for k in new], new_paras, dead)
             return _findings(pool, best)
-    if base is None and not full_scan:
+    if not full_scan:  # no kept index, or too much changed since it was made
         return None
     paras = _all_paras(base, entries, paras_of)
     corpus = _cold(entries, paras)

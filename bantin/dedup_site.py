@@ -232,7 +232,7 @@ def summary_line(report: Report, hint: bool = True) -> str:
     removed = sum(f.action == "removed" for f in report.findings)
     warned = len(report.findings) - removed
     archive = ("" if report.archive_checked else
-               " Chưa so với các số trước: chạy bantin dedup một lần để lập chỉ mục, các lần "
+               " Chưa so với các số trước: chạy bantin dedup để lập (lại) chỉ mục, các lần "
                "dựng sau sẽ tự so.")
     if not report.findings:
         return (f"Đoạn lặp: không có ({format_count(report.paragraphs)} đoạn đã kiểm tra)."
