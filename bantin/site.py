@@ -24,7 +24,7 @@ from .markdown import Rendered
 from .model import Article, Issue, Site
 from .output import MARKER
 from .targets import Target
-from .text import fold
+from .text import fold, format_count
 from .theme import Theme
 
 VN_OFFSET = "+07:00"
@@ -134,6 +134,7 @@ def page_environment(theme: Theme) -> jinja2.Environment:
     env = theme.environment()
     env.filters["ngay"] = ngay
     env.filters["rfc3339"] = rfc3339
+    env.filters["so"] = format_count  # 1812 -> "1.812", as Vietnamese writes numbers
     return env
 
 
