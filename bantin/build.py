@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jinja2
 
 from . import uptodate
-from .cache import CACHE_DIR, Cache, FileDigests, JsonStore
+from .cache import CACHE_DIR, FileDigests, JsonStore
 from .content import LoadCache, load, load_site
 from .dedup import ArticleParas, Finding, Report, check_issue
 from .dedup_site import RepeatCheck, check_site, format_finding, summary_line
@@ -47,15 +47,12 @@ from .targets import (
 )
 from .text import format_count
 from .theme import Theme, load_theme
-from .workers import run_parts, shared, split, worker_count
+from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
 
 if TYPE_CHECKING:  # the PDF side loads only when PDFs are made
     from .pdf import PdfJob, PdfTargets
 
 Say = Callable[[str], None]
-# Below this many articles (or pages) one process is faster than forking workers.
-PARALLEL_MIN_ARTICLES = 300
-PARALLEL_MIN_PAGES = 300
 
 
 @dataclass
@@ -115,7 +112,7 @@ def prepare_all(site: Site, store: RenderStore, check: RepeatCheck, workers: int
     touched = {bisect.bisect_right(first, k) - 1 for k in todo}
     issues = [i for i, issue in enumerate(site.issues)
               if i in touched or not check.issue_known(issue.articles)]
-    n = 1 if len(todo) < PARALLEL_MIN_ARTICLES else worker_count(workers, len(issues))
+    n = 1 if len(todo) < PARALLEL_MIN else worker_count(workers, len(issues))
     parts = [[issues[j] for j in part] for part in split(len(issues), n * 4)]
     for part, works in zip(parts, run_parts(_prepare_part, parts, n, site=site, todo=todo,
                                             check=check, first=first), strict=True):
@@ -140,7 +137,7 @@ def make_targets(todo: list[Target], stage: Stage, workers: int | None, say: Say
     notes: dict[str, tuple[str, ...]] = {}
     light = [k for k, t in enumerate(todo) if t.kind != "pdf"]
     heavy = [k for k, t in enumerate(todo) if t.kind == "pdf"]
-    n = 1 if len(light) < PARALLEL_MIN_PAGES else worker_count(workers, len(light))
+    n = 1 if len(light) < PARALLEL_MIN else worker_count(workers, len(light))
     parts = [[light[i] for i in part] for part in split(len(light), n * 4)]
     for done in run_parts(_make_part, parts, n, targets=todo, stage=stage):
         notes.update(done)
@@ -194,12 +191,14 @@ class Builder:
         self.table: Table | None = None
         self.envs: dict[tuple[bool, ...], jinja2.Environment] = {}
 
-    def build(self, changed: Iterable[Path] = (), repeats: bool = True) -> BuildResult:
+    def build(self, changed: Iterable[Path] = (), repeats: bool = True,
+              taken: uptodate.Taken | None = None) -> BuildResult:
         """Build once; `changed`: files known to have changed since the last build of this
         Builder (a watcher's events): they are read again whatever their time stamps say.
         `repeats`: False leaves out the repeat check across articles and issues (warnings
         only: the pages do not depend on it) for the caller to run after, with
-        `check_repeats` (serve shows the pages first)."""
+        `check_repeats` (serve shows the pages first). `taken`: the sources' snapshot the
+        no-change check has just taken (recorded, not taken again)."""
         started = time.perf_counter()
         self.timings: dict[str, float] = {}
         self._started = self._lap = started
@@ -207,8 +206,8 @@ class Builder:
         o = self.options
         root, out = o.root, o.out.resolve()
         check_output_dir(out, root)
-        started_ns = uptodate.now_ns()
-        inputs = uptodate.snapshot(root) if self.record else {}
+        taken = taken or (uptodate.take(root) if self.record else uptodate.Taken(0, {}))
+        started_ns, inputs = taken.at_ns, dict(taken.files)
         uptodate.forget(root)
         diags = Diagnostics(root=root)
         site = load_site(root, diags, o.drafts, use_cache=o.use_cache, cache=self.loads,
@@ -338,8 +337,9 @@ class Builder:
         return [p for t in todo for p in t.paths], removed
 
 
-def build(options: BuildOptions, say: Say = lambda _: None) -> BuildResult:
-    return Builder(options, say).build()
+def build(options: BuildOptions, say: Say = lambda _: None,
+          taken: uptodate.Taken | None = None) -> BuildResult:
+    return Builder(options, say).build(taken=taken)
 
 
-__all__ = ["BuildOptions", "BuildResult", "Builder", "Cache", "build", "load"]
+__all__ = ["BuildOptions", "BuildResult", "Builder", "build", "load"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import time
 from pathlib import Path
@@ -18,46 +17,6 @@ def digest(*parts: str) -> str:
     """Digest of strings, each ended by a NUL (joined first: one call into the hash)."""
     data = "\0".join(parts) + "\0"
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-class Cache:
-    """A pickled dict per name; entries not used in a run are dropped when it is saved."""
-
-    def __init__(self, root: Path, name: str, enabled: bool = True) -> None:
-        self.path = root / CACHE_DIR / f"{name}.pickle"
-        self.enabled = enabled
-        self.old: dict[str, Any] = {}
-        self.new: dict[str, Any] = {}
-        self.dirty = False
-        if enabled and self.path.exists():
-            try:
-                with self.path.open("rb") as f:
-                    self.old = pickle.load(f)
-            except Exception:  # a corrupt or foreign cache is just ignored
-                self.old = {}
-
-    def get(self, key: str) -> Any | None:
-        value = self.old.get(key)
-        if value is not None:
-            self.new[key] = value
-        return value
-
-    def put(self, key: str, value: Any) -> None:
-        self.new[key] = value
-        self.dirty = True
-
-    def save(self) -> None:
-        # Unchanged when nothing was added and every old entry was used again.
-        if not self.enabled or (not self.dirty and len(self.new) == len(self.old)):
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
-            with tmp.open("wb") as f:
-                pickle.dump(self.new, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only site still builds; it is just not cached
 
 
 def file_digest(path: Path) -> str:

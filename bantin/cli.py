@@ -166,7 +166,8 @@ def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=root, out=out, drafts=args.drafts, pdf=not args.no_pdf,
                            use_cache=not args.no_cache, print_options=printing)
     started = time.perf_counter()
-    summary = uptodate.unchanged(root, out, options) if options.use_cache else None
+    taken = uptodate.take(root) if options.use_cache else None
+    summary = uptodate.unchanged(root, out, options, taken) if taken else None
     if summary is not None:
         for line in summary.said:
             _say(line)
@@ -175,7 +176,7 @@ def run_build(args: argparse.Namespace) -> int:
         from .build import build
         from .dedup_site import format_finding
 
-        result = build(options, say=_say)
+        result = build(options, say=_say, taken=taken)
         summary = uptodate.Summary([], result.warnings,
                                    [format_finding(f) for f in result.dedup.findings]
                                    if result.dedup else [],

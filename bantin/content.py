@@ -30,7 +30,7 @@ from .paste import check_paste
 from .signature import blank_lines, find_signature, repeated_key
 from .sourcefile import YamlDoc, decode_source, load_yaml_file, parse_yaml, read_bytes
 from .text import closest, slugify
-from .workers import run_parts, shared, split, worker_count
+from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
 
 ARTICLE_KEYS = (
     "title", "issue", "year", "week", "editor", "commune", "section", "author", "source",
@@ -348,10 +348,6 @@ class LoadCache:
         self.used = set()
 
 
-# From this many articles to parse, parsing is split over worker processes.
-PARALLEL_MIN_ARTICLES = 300
-
-
 def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
                   cache: LoadCache | None = None, changed: frozenset[str] = frozenset(),
                   workers: int | None = None) -> list[Article | None]:
@@ -376,7 +372,7 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
                 if not hit[0]:
                     todo.append((k, path, data, key))
         found[k], said[k] = hit[1], mine.items[before:]
-    n = 1 if len(todo) < PARALLEL_MIN_ARTICLES else worker_count(workers, len(todo))
+    n = 1 if len(todo) < PARALLEL_MIN else worker_count(workers, len(todo))
     parts = split(len(todo), n * 4)
     for part, results in zip(parts, run_parts(_parse_part, parts, n, todo=todo,
                                               config=config, root=diags.root), strict=True):

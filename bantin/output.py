@@ -1,11 +1,7 @@
-"""Replace the output folder atomically: build beside it, then swap."""
+"""The output folder: never one that holds sources or files bantin did not make."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UsageError
@@ -27,25 +23,3 @@ def check_output_dir(out: Path, root: Path) -> None:
         raise UsageError(
             f"thư mục {out} đã có tệp không do bantin tạo, không ghi đè để tránh mất dữ liệu — "
             "chọn thư mục trống hoặc xóa thư mục đó trước")
-
-
-@contextmanager
-def staged_output(out: Path) -> Iterator[Path]:
-    """Yield a fresh staging folder; on success it replaces `out`, on failure it is removed."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir()
-    try:
-        yield stage
-        (stage / MARKER).write_text("Thư mục này do bantin tạo; mỗi lần dựng sẽ thay thế.\n",
-                                    encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.rename(out, old)
-    os.rename(stage, out)
-    shutil.rmtree(old, ignore_errors=True)

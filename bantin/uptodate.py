@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cache import CACHE_DIR, write_atomic
 from .errors import Diagnostic
@@ -156,7 +156,21 @@ def record(root: Path, options: Any, files: dict[str, list[int]], started_ns: in
                      json.dumps(state, ensure_ascii=False).encode("utf-8"))
 
 
-def unchanged(root: Path, out: Path, options: Any) -> Summary | None:
+class Taken(NamedTuple):
+    """A snapshot of the sources and when it was taken (a build that follows the no-change
+    check records this one instead of taking it again)."""
+
+    at_ns: int
+    files: dict[str, list[int]]
+
+
+def take(root: Path) -> Taken:
+    at = now_ns()
+    return Taken(at, snapshot(root))
+
+
+def unchanged(root: Path, out: Path, options: Any, taken: Taken | None = None
+              ) -> Summary | None:
     """The last build's summary when nothing it read nor left has changed since."""
     try:
         state = json.loads((root / CACHE_DIR / STATE).read_bytes())
@@ -164,8 +178,9 @@ def unchanged(root: Path, out: Path, options: Any) -> Summary | None:
                 or state.get("options") != options_key(options)):
             return None
         files: dict[str, list[int]] = state["files"]
-        extra = [Path(p) for p in files if not _under_scanned(Path(p), root)]
-        if snapshot(root, extra) != files or state.get("outputs") != _outputs_digest(root):
+        now = dict((taken or take(root)).files)
+        now.update(snapshot_files(p for p in files if not _under_scanned(Path(p), root)))
+        if now != files or state.get("outputs") != _outputs_digest(root):
             return None
         if not outputs_intact(root, out):
             return None

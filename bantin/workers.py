@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 R = TypeVar("R")
+# Below this many articles (or pages) to make, one process is faster than forking workers.
+PARALLEL_MIN = 300
 
 # The data of the current parallel run, set just before forking and cleared after.
 _SHARED: dict[str, Any] = {}

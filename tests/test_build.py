@@ -165,6 +165,7 @@ def test_forked_workers_build_the_same_site_and_report(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Large sites render, check and write in forked workers: same pages, same findings."""
     import bantin.build
+    import bantin.content
 
     root = sample_copy(tmp_path)
     # an article of the same issue that copies a paragraph of the Tân Kỳ one: issue scope
@@ -174,7 +175,8 @@ def test_forked_workers_build_the_same_site_and_report(tmp_path: Path,
          "commune: Tân Kỳ", "editor: Hương Chi", "---", "", source[15], ""]))
     serial = build(BuildOptions(root=root, out=tmp_path / "serial", pdf=False,
                                 use_cache=False))
-    monkeypatch.setattr(bantin.build, "PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(bantin.build, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(bantin.content, "PARALLEL_MIN", 1)
     forked = build(BuildOptions(root=root, out=tmp_path / "forked", pdf=False,
                                 use_cache=False, workers=2))
     assert serial.dedup is not None and forked.dedup is not None
