@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,11 +27,11 @@ from .content import LoadCache, load, load_site
 from .dedup import ArticleParas, Finding, Report, check_issue
 from .dedup_site import RepeatCheck, check_site, format_finding, summary_line
 from .errors import Diagnostic, Diagnostics
-from .images import check_photos, photos
 from .markdown import Rendered
 from .model import Site
 from .options import BuildOptions
-from .output import check_output_dir
+from .output import check_output_dir, output_lock
+from .photos import WEB_COPIES, SitePhotos
 from .prepare import Prepared, RenderStore, accept, cached_renders, prepare
 from .site import SitePages, collect, page_environment
 from .targets import (
@@ -43,6 +44,7 @@ from .targets import (
     make_into,
     open_stage,
     prune,
+    recover,
     stale,
 )
 from .text import format_count
@@ -66,6 +68,40 @@ class BuildResult:
     written: list[str] = field(default_factory=list)  # output files made by this build
     removed: list[str] = field(default_factory=list)  # output files no source makes any more
     pending_pdfs: list[PdfJob] = field(default_factory=list)  # stale PDFs left for later
+
+
+@dataclass
+class Plan:
+    """A build's decisions before it writes anything (Builder.plan)."""
+
+    site: Site
+    rendered: dict[str, Rendered]
+    photos: SitePhotos
+    pages: SitePages
+    printing: PdfTargets | None
+    targets: list[Target]
+    pdf_targets: list[Target]
+    stale: list[Target]
+    warnings: list[Diagnostic]
+    dedup: Report | None
+    read_line: str
+    table: Table
+
+    def pdf_notes(self) -> list[Diagnostic]:
+        """The warnings kept with the PDFs (rendered now or by an earlier build)."""
+        if not self.pdf_targets:
+            return []
+        from .pdf import note_warnings
+
+        return note_warnings(self.table.notes(self.pdf_targets))
+
+
+@dataclass
+class CheckResult:
+    site: Site
+    warnings: list[Diagnostic]
+    dedup: Report | None
+    pages: int  # pages rendered to find template errors
 
 
 class IssueWork(NamedTuple):
@@ -126,6 +162,9 @@ def prepare_all(site: Site, store: RenderStore, check: RepeatCheck, workers: int
     return rendered
 
 
+PHOTOS_PARALLEL = 4
+
+
 def _make_part(indices: list[int]) -> dict[str, tuple[str, ...]]:
     return make_into(shared("stage"), shared("targets"), indices)
 
@@ -135,11 +174,16 @@ def make_targets(todo: list[Target], stage: Stage, workers: int | None, say: Say
     """Make the stale targets under `stage`: pages and photos first, then the PDFs (slow,
     one issue per task); in worker processes when there are many."""
     notes: dict[str, tuple[str, ...]] = {}
-    light = [k for k, t in enumerate(todo) if t.kind != "pdf"]
+    light = [k for k, t in enumerate(todo) if t.kind not in ("pdf", "photo")]
+    photos = [k for k, t in enumerate(todo) if t.kind == "photo"]
     heavy = [k for k, t in enumerate(todo) if t.kind == "pdf"]
     n = 1 if len(light) < PARALLEL_MIN else worker_count(workers, len(light))
     parts = [[light[i] for i in part] for part in split(len(light), n * 4)]
     for done in run_parts(_make_part, parts, n, targets=todo, stage=stage):
+        notes.update(done)
+    # A phone photo takes ~0.3 s to decode and scale: worth a process from a few on.
+    n = 1 if len(photos) < PHOTOS_PARALLEL else worker_count(workers, len(photos))
+    for done in run_parts(_make_part, [[k] for k in photos], n, targets=todo, stage=stage):
         notes.update(done)
     if heavy:
         n = worker_count(workers, len(heavy))
@@ -158,10 +202,12 @@ def pdf_names(site: Site) -> dict[tuple[int, int], str]:
 
 def print_targets(site: Site, rendered: dict[str, Rendered], theme: Theme,
                   options: BuildOptions, digests: FileDigests,
-                  issue_keys: dict[tuple[int, int], str]) -> PdfTargets:
-    from .pdf import PdfTargets
+                  issue_keys: dict[tuple[int, int], str], photos: SitePhotos) -> PdfTargets:
+    from .pdf import PRINT_COPIES, PdfTargets
 
-    return PdfTargets(site, rendered, theme, options.print_options, digests, issue_keys)
+    copies = options.root / CACHE_DIR / PRINT_COPIES if options.use_cache else None
+    return PdfTargets(site, rendered, theme, options.print_options, digests, issue_keys,
+                      photos, copies)
 
 
 class Builder:
@@ -187,28 +233,76 @@ class Builder:
         self.renders.store.preload()
         self.check = RepeatCheck.for_site(root, o.use_cache)
         self.digests = FileDigests(root, enabled=o.use_cache)
+        self.photo_store = JsonStore(root, "photos", enabled=o.use_cache)
+        self.photo_store.preload()
         self.archive: dict[str, Any] = {}  # the kept archive index, as last loaded
         self.table: Table | None = None
         self.envs: dict[tuple[bool, ...], jinja2.Environment] = {}
 
     def build(self, changed: Iterable[Path] = (), repeats: bool = True,
               taken: uptodate.Taken | None = None) -> BuildResult:
+        """Build once, holding the output (another build writing it at the same time is
+        waited for a little, then refused) after clearing what a killed build left in it;
+        see `_build`."""
+        out = self.options.out.resolve()
+        check_output_dir(out, self.options.root)
+        with output_lock(out):
+            if recover(out):
+                self.say("Đã dọn các thư mục tạm của một lần dựng trước bị ngắt giữa chừng.")
+            return self._build(changed, repeats, taken)
+
+    def _build(self, changed: Iterable[Path] = (), repeats: bool = True,
+               taken: uptodate.Taken | None = None) -> BuildResult:
         """Build once; `changed`: files known to have changed since the last build of this
         Builder (a watcher's events): they are read again whatever their time stamps say.
         `repeats`: False leaves out the repeat check across articles and issues (warnings
         only: the pages do not depend on it) for the caller to run after, with
         `check_repeats` (serve shows the pages first). `taken`: the sources' snapshot the
         no-change check has just taken (recorded, not taken again)."""
-        started = time.perf_counter()
-        self.timings: dict[str, float] = {}
-        self._started = self._lap = started
-        lap = self.lap
         o = self.options
         root, out = o.root, o.out.resolve()
-        check_output_dir(out, root)
         taken = taken or (uptodate.take(root) if self.record else uptodate.Taken(0, {}))
         started_ns, inputs = taken.at_ns, dict(taken.files)
         uptodate.forget(root)
+        plan = self.plan(changed, repeats or self.record)
+        lap, table = self.lap, plan.table
+        todo = plan.stale
+        later = [t for t in todo if t.kind == "pdf"] if self.pdf_later else []
+        todo = [t for t in todo if t not in later]
+        written, removed = self.write(out, plan.targets, todo, table)
+        lap("write")
+        self.say_pdfs(len(plan.pdf_targets), sum(t.kind == "pdf" for t in todo))
+        self.save()
+        table.save()
+        lap("save")
+        warnings = plan.warnings + plan.pdf_notes()
+        site, dedup = plan.site, plan.dedup
+        result = BuildResult(site, plan.pages.pages(), warnings,
+                             time.perf_counter() - self._started, dedup,
+                             sum(t.kind == "pdf" for t in todo), written, removed,
+                             [plan.printing.job(t) for t in later] if plan.printing else [])
+        self.pending = result.pending_pdfs
+        if self.record and dedup is not None:
+            said = [plan.read_line, summary_line(dedup)]
+            if plan.pdf_targets:
+                said.append(f"  … không cần in lại PDF: {format_count(len(plan.pdf_targets))} "
+                            "bản không đổi")
+            summary = uptodate.Summary(said, warnings, [format_finding(f) for f in
+                                                        dedup.findings],
+                                       len(result.pages), len(site.issues))
+            inputs.update(uptodate.snapshot_files([str(p) for p in plan.photos.files()]))
+            uptodate.record(root, o, inputs, started_ns, summary)
+        return result
+
+    def plan(self, changed: Iterable[Path] = (), repeats: bool = True) -> Plan:
+        """Everything a build decides before writing: the site read and checked, every
+        article prepared, every photo inspected, every output file as a target and which
+        of them are stale; raises ContentError, BantinError as `build` does."""
+        self.timings: dict[str, float] = {}
+        self._started = self._lap = time.perf_counter()
+        lap = self.lap
+        o = self.options
+        root, out = o.root, o.out.resolve()
         diags = Diagnostics(root=root)
         site = load_site(root, diags, o.drafts, use_cache=o.use_cache, cache=self.loads,
                          changed=frozenset(str(p) for p in changed))
@@ -221,56 +315,50 @@ class Builder:
         lap("prepare")
         pdfs = pdf_names(site) if o.pdf else {}
         content = collect(site, rendered, pdfs)
+        photos = SitePhotos(site, rendered, self.digests, self.photo_store,
+                            o.print_options.dpi)
+        lap("photos")
         theme = load_theme(root)
         pages = SitePages(content, theme, self.digests,
-                          root / CACHE_DIR / "anh-web" if o.use_cache else None,
-                          env=self.environment(theme))
+                          root / CACHE_DIR / WEB_COPIES if o.use_cache else None,
+                          env=self.environment(theme), photos=photos)
         targets = pages.targets()
         printing = print_targets(site, rendered, theme, o, self.digests,
-                                 pages.issue_digests) if o.pdf else None
+                                 pages.issue_digests, photos) if o.pdf else None
         pdf_targets = printing.targets() if printing else []
         targets += pdf_targets
         lap("targets")
-        warnings += check_photos(site, rendered)
-        dedup = self.check_repeats(site) if repeats or self.record else None
+        warnings += photos.problems()
+        dedup = self.check_repeats(site) if repeats else None
         if dedup is not None:
             self.say(summary_line(dedup))
         lap("repeats")
         if self.table is None:
             self.table = Table(root, out, enabled=o.use_cache)
-        table = self.table
-        todo = stale(targets, table)
-        later = [t for t in todo if t.kind == "pdf"] if self.pdf_later else []
-        todo = [t for t in todo if t not in later]
+        todo = stale(targets, self.table)
         lap("stale")
-        written, removed = self.write(out, targets, todo, table)
-        lap("write")
-        self.say_pdfs(len(pdf_targets), sum(t.kind == "pdf" for t in todo))
+        return Plan(site, rendered, photos, pages, printing, targets, pdf_targets, todo,
+                    warnings, dedup, read_line, self.table)
+
+    def dry_run(self) -> CheckResult:
+        """What `build` would report, writing nothing to the output: every stale page is
+        rendered (into a folder thrown away) so that template errors show; stale PDFs are
+        checked for characters the fonts lack, unchanged ones repeat their kept warnings."""
+        plan = self.plan()
+        pages = [t for t in plan.stale if t.kind in ("page", "text")]
+        with tempfile.TemporaryDirectory(prefix="bantin-check-") as folder:
+            make_into(Stage(Path(folder), whole=True), pages, range(len(pages)))
+        warnings = plan.warnings + plan.pdf_notes()
+        if plan.printing is not None:
+            warnings += plan.printing.glyph_warnings([t for t in plan.stale if t.kind == "pdf"])
+        self.save()
+        return CheckResult(plan.site, warnings, plan.dedup, len(pages))
+
+    def save(self) -> None:
+        """Keep what this run learnt (renders, digests, photos) for the next one."""
         self.renders.save()
         self.digests.save()
-        table.save()
-        lap("save")
-        if pdf_targets:
-            from .pdf import note_warnings
-
-            warnings += note_warnings(table.notes(pdf_targets))
-        result = BuildResult(site, pages.pages(), warnings, time.perf_counter() - started,
-                             dedup, sum(t.kind == "pdf" for t in todo), written, removed,
-                             [printing.job(t) for t in later] if printing else [])
-        self.pending = result.pending_pdfs
-        if self.record and dedup is not None:
-            said = [read_line, summary_line(dedup)]
-            if pdf_targets:
-                said.append(f"  … không cần in lại PDF: {format_count(len(pdf_targets))} bản "
-                            "không đổi")
-            summary = uptodate.Summary(said, warnings, [format_finding(f) for f in
-                                                        dedup.findings],
-                                       len(result.pages), len(site.issues))
-            photos_outside = [str(p.path) for a in site.articles
-                              for p in photos(a, rendered[a.rel])]
-            inputs.update(uptodate.snapshot_files(photos_outside))
-            uptodate.record(root, o, inputs, started_ns, summary)
-        return result
+        self.photo_store.save()
 
     def put_pdf(self, job: PdfJob, made: Path, notes: list[str]) -> bool:
         """Put a PDF rendered elsewhere in place, if its issue did not change meanwhile (the
@@ -281,9 +369,10 @@ class Builder:
                                     for j in self.pending):
             return False
         final = out / job.target.path
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(made, final)
-        st = final.stat()
+        with output_lock(out):
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(made, final)
+            st = final.stat()
         table.files[job.target.path] = Record(job.target.inputs, st.st_size, st.st_mtime_ns,
                                               tuple(notes))
         table.save()

@@ -6,7 +6,9 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,87 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 DATABASE = "cache.sqlite3"
+DAMAGED = (f"Bộ nhớ đệm {CACHE_DIR}/ bị hỏng hoặc không do bantin lập nên đã bỏ qua và tạo "
+           "lại (lần dựng này chậm hơn, nội dung không mất gì).")
+# Failures that rebuilding the file would not cure: the cache is just not used this time.
+_NOT_DAMAGE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_CANTOPEN",
+               "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_NOMEM", "SQLITE_INTERRUPT")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+tell: Callable[[str], None] = _stderr  # how DAMAGED reaches the editor (the CLI's stderr)
+_told: set[str] = set()  # cache files told about in this process: once per run
+
+
+def _tell_damaged(path: Path) -> None:
+    if str(path) not in _told:
+        _told.add(str(path))
+        tell(DAMAGED)
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Not a database, corrupt, or not our table: what making the file anew cures."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return isinstance(exc, sqlite3.DatabaseError) and not name.startswith(_NOT_DAMAGE)
+
+
+def _ints(value: Any, n: int | None = None) -> bool:
+    return (isinstance(value, list) and (n is None or len(value) == n)
+            and all(type(v) is int for v in value))
+
+
+def _is_row(value: Any, types: tuple[type | tuple[type, ...], ...]) -> bool:
+    """A JSON list with exactly these types, in order (True is not an int here)."""
+    return (isinstance(value, list) and len(value) == len(types)
+            and all(isinstance(v, t) and (t is bool or not isinstance(v, bool))
+                    for v, t in zip(value, types, strict=True)))
+
+
+_NUM = (int, float)
+_LOCAL = (str, str, int, int, _NUM, str)  # dedup.Local, without its optional `also`
+_FINDING = (str, str, str, str, int, str, int, _NUM, str)  # dedup_site._finding_json
+_PHOTO_REF = (str, int, str, str)  # markdown.PhotoRef
+
+
+def _dedup_shape(key: str, v: Any) -> bool:
+    if key.startswith("a"):  # an article's result (dedup_site._result_json)
+        return (isinstance(v, list) and len(v) == 3 and type(v[0]) is int and _ints(v[2])
+                and isinstance(v[1], list) and all(
+                    _is_row(f, _LOCAL) or (isinstance(f, list) and len(f) == 7
+                                           and _is_row(f[:6], _LOCAL) and _ints(f[6]))
+                    for f in v[1]))
+    return isinstance(v, list) and all(_is_row(f, _FINDING) for f in v)  # an issue's
+
+
+def _photo_shape(_key: str, v: Any) -> bool:
+    if isinstance(v, list) and v[:1] == ["!"]:  # a photo that cannot be used: code, detail
+        return _is_row(v, (str, str, str))
+    return (_is_row(v, (str, int, int, bool, bool))  # images.ImageInfo
+            and v[1] > 0 and v[2] > 0)
+
+
+def _article_shape(_key: str, v: Any) -> bool:
+    """content.LoadCache's entries; the article itself is checked there (against the file
+    and site.yml it was read with)."""
+    return (isinstance(v, dict) and set(v) == {"article", "diags"}
+            and isinstance(v["article"], dict | None) and isinstance(v["diags"], list)
+            and all(_is_row(d, (str, (int, type(None)), str, str, bool)) for d in v["diags"]))
+
+
+# The JSON each store's writer puts, by store name. A value of another shape (a planted or
+# damaged file) is a miss, never a crash where it is used; a store not named here is
+# checked by its reader.
+SHAPES: dict[str, Callable[[str, Any], bool]] = {
+    "file-digests": lambda _k, v: _is_row(v, (int, int, str)),
+    "rendered": lambda _k, v: (_is_row(v, (str, str, list))
+                               and all(_is_row(p, _PHOTO_REF) for p in v[2])),
+    "photos": _photo_shape,
+    "dedup": _dedup_shape,
+    "articles": _article_shape,
+}
 
 
 class JsonStore:
@@ -48,8 +131,10 @@ class JsonStore:
     reading it never runs code). Values are read one by one when asked for and written in
     one transaction at `save`, so a build that changed one article writes one entry, not
     the whole cache. Entries a run did not use are dropped at `save`, so the file does not
-    grow with deleted articles. A missing, locked or corrupt file is no error: the build
-    just makes everything again."""
+    grow with deleted articles. A missing or locked file is no error: the build just makes
+    everything again. A damaged one, or one bantin did not make (another format, a value of
+    another shape, a link in its place), is replaced by an empty one and told once (DAMAGED).
+    """
 
     def __init__(self, root: Path, name: str, enabled: bool = True) -> None:
         self.path = root / CACHE_DIR / DATABASE
@@ -58,9 +143,10 @@ class JsonStore:
         self.used: set[str] = set()
         self.new: dict[str, Any] = {}
         self.seen: dict[str, Any] = {}
-        self.raw: dict[str, str] = {}  # read in bulk, decoded when asked for
+        self.raw: dict[str, Any] = {}  # read in bulk, decoded when asked for
         self.preloaded = False
         self.db: sqlite3.Connection | None = None
+        self.inode = 0  # of the file opened, to tell whether a damaged one was replaced
         if enabled:
             self.db = self._open()
 
@@ -69,40 +155,101 @@ class JsonStore:
         if self.db is None:
             return
         try:
-            self.raw = dict(self.db.execute("SELECT key, value FROM entries WHERE store = ?",
-                                            (self.name,)))
+            rows = self.db.execute("SELECT key, value FROM entries WHERE store = ?",
+                                   (self.name,)).fetchall()
+            self.raw = {k: v for k, v in rows if isinstance(k, str)}
             self.preloaded = True
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             self.raw = {}
+            self._failed(exc)
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path.is_symlink():  # a planted link would point our writes at another file
+            raise sqlite3.DatabaseError("a link in place of the cache file")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS entries (store TEXT NOT NULL, "
+                       "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (store, key))")
+            db.execute("SELECT store, key, value FROM entries LIMIT 1").fetchall()
+            self.inode = os.stat(self.path).st_ino
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _open(self) -> sqlite3.Connection | None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
-                                 check_same_thread=False)
-            db.execute("CREATE TABLE IF NOT EXISTS entries (store TEXT NOT NULL, "
-                       "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (store, key))")
-            return db
+            return self._connect()
+        except OSError:
+            return None
+        except sqlite3.Error as exc:
+            if not _is_damage(exc):
+                return None
+        return self._replace()
+
+    def _replace(self) -> sqlite3.Connection | None:
+        """An empty file in place of a damaged one (a journal left beside it would be
+        played back into the new file)."""
+        _tell_damaged(self.path)
+        try:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            return self._connect()
         except (OSError, sqlite3.Error):
             return None
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A read or write failed mid-run: a busy file is just not used; a damaged one is
+        replaced, unless another store of this run did so already (an inode number used
+        again only costs a second replacement)."""
+        if not _is_damage(exc):
+            return
+        if self.db is not None:
+            self.db.close()
+        self.raw = {}
+        try:
+            replaced = os.stat(self.path).st_ino != self.inode
+        except OSError:
+            replaced = True
+        self.db = self._open() if replaced else self._replace()
+        _tell_damaged(self.path)
+
+    def _decode(self, key: str, text: Any) -> Any | None:
+        """A stored value, or None (told once) when it is not JSON of this store's shape."""
+        try:
+            value = json.loads(text)
+        except (ValueError, TypeError, RecursionError):
+            value = None
+        shape = SHAPES.get(self.name)
+        if value is None or (shape is not None and not shape(key, value)):
+            self.reject(key)
+            return None
+        return value
+
+    def reject(self, key: str) -> None:
+        """A value its reader cannot use: a miss, and the file is told as damaged (once).
+        The entry is dropped or written anew at `save`."""
+        self.seen.pop(key, None)
+        self.used.discard(key)
+        _tell_damaged(self.path)
 
     def get(self, key: str) -> Any | None:
         value = self.new.get(key) or self.seen.get(key)
         if value is None and key in self.raw:
-            try:
-                value = self.seen[key] = json.loads(self.raw.pop(key))
-            except ValueError:
-                value = None
+            value = self._decode(key, self.raw.pop(key))
         if value is None and self.db is not None and not self.preloaded:
             try:
                 row = self.db.execute("SELECT value FROM entries WHERE store = ? AND key = ?",
                                       (self.name, key)).fetchone()
-                value = json.loads(row[0]) if row else None
-            except (sqlite3.Error, ValueError):
-                value = None
-            if value is not None:
-                self.seen[key] = value
+            except sqlite3.Error as exc:
+                row = None
+                self._failed(exc)
+            value = self._decode(key, row[0]) if row else None
         if value is not None:
+            if key not in self.new:
+                self.seen[key] = value
             self.used.add(key)
         return value
 
@@ -116,30 +263,38 @@ class JsonStore:
 
     def save(self) -> None:
         """Write what is new and drop what this run did not use; the next run starts here."""
-        if self.db is None:
-            return
-        try:
-            with self.db:  # one transaction
-                self.db.execute("BEGIN IMMEDIATE")
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                    [(self.name, k, json.dumps(v, ensure_ascii=False, separators=(",", ":")))
-                     for k, v in self.new.items()])
-                (count,) = self.db.execute("SELECT COUNT(*) FROM entries WHERE store = ?",
-                                           (self.name,)).fetchone()
-                if count > len(self.used):
-                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT)")
-                    self.db.execute("DELETE FROM used")
-                    self.db.executemany("INSERT INTO used VALUES (?)",
-                                        [(k,) for k in self.used])
-                    self.db.execute("DELETE FROM entries WHERE store = ? AND key NOT IN "
-                                    "(SELECT key FROM used)", (self.name,))
-        except sqlite3.Error:
-            return  # a read-only or busy cache: this run is just not kept
+        for attempt in (1, 2):
+            if self.db is None:
+                return
+            try:
+                self._write(self.db)
+                break
+            except sqlite3.Error as exc:
+                if attempt == 2 or not _is_damage(exc):
+                    return  # a read-only or busy cache: this run is just not kept
+                self._failed(exc)
+                # The new file starts with everything this run used, not only what it made.
+                self.new = {k: v for k, v in self.seen.items() if k in self.used} | self.new
         # In memory too, keep only what this run used (a long `serve` must not grow).
         self.seen = {k: v for k, v in (self.seen | self.new).items() if k in self.used}
         self.new = {}
         self.used = set()
+
+    def _write(self, db: sqlite3.Connection) -> None:
+        with db:  # one transaction
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                [(self.name, k, json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+                 for k, v in self.new.items()])
+            (count,) = db.execute("SELECT COUNT(*) FROM entries WHERE store = ?",
+                                  (self.name,)).fetchone()
+            if count > len(self.used):
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in self.used])
+                db.execute("DELETE FROM entries WHERE store = ? AND key NOT IN "
+                           "(SELECT key FROM used)", (self.name,))
 
     def close(self) -> None:
         if self.db is not None:

@@ -101,6 +101,9 @@ def make_parser() -> VietnameseParser:
     c = sub.add_parser("check", add_help=False, help="kiểm tra nội dung, không dựng gì")
     _common(c)
     c.add_argument("--drafts", action="store_true", help="kiểm tra cả bài nháp")
+    c.add_argument("--strict", action="store_true",
+                   help="coi cảnh báo là lỗi (mã thoát 1): kiểm tra lần cuối trước khi in")
+    c.add_argument("--no-pdf", action="store_true", help="không kiểm tra phần in PDF")
     d = sub.add_parser("dedup", add_help=False,
                        help="tìm đoạn lặp: trong bài, giữa các bài cùng số, với các số trước")
     _common(d)
@@ -240,13 +243,27 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .content import load
+    """Everything `build` would report (content, site.yml, photos, templates rendered,
+    fonts, PDF names, repeats), writing nothing to the output."""
+    from .build import Builder
+    from .dedup_site import format_finding
 
-    site, warnings = load(args.root.resolve(), args.drafts)
-    _warnings(warnings, args.verbose)
-    print(f"Nội dung hợp lệ: {format_count(len(site.articles))} bài, "
-          f"{format_count(len(site.issues))} số bản tin"
-          + (f", {len(warnings)} cảnh báo." if warnings else ", không có cảnh báo."))
+    root = args.root.resolve()
+    options = BuildOptions(root=root, out=root / "public", drafts=args.drafts,
+                           pdf=not args.no_pdf)
+    result = Builder(options, say=_say, record=False).dry_run()
+    if args.verbose and result.dedup:
+        for f in result.dedup.findings:
+            print(format_finding(f), file=sys.stderr)
+    _warnings(result.warnings, args.verbose)
+    warnings = len(result.warnings)
+    print(f"Nội dung hợp lệ: {format_count(len(result.site.articles))} bài, "
+          f"{format_count(len(result.site.issues))} số bản tin"
+          + (f", {format_count(warnings)} cảnh báo." if warnings else ", không có cảnh báo."))
+    if args.strict and warnings:
+        print(f"--strict: {format_count(warnings)} cảnh báo được tính là lỗi; sửa rồi chạy "
+              "lại trước khi in.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -319,8 +336,17 @@ def _check_imported(root: Path, articles: set[str], verbose: bool) -> int:
 
 
 def _is_template_error(exc: BaseException) -> bool:
+    """A Jinja error, or any error raised by code a template runs (a layout calling a
+    method wrongly): the layout's fault, told at its file and line."""
     jinja2 = sys.modules.get("jinja2")  # loaded by whichever stage raised it
-    return jinja2 is not None and isinstance(exc, jinja2.TemplateError)
+    if jinja2 is not None and isinstance(exc, jinja2.TemplateError):
+        return True
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except ContentError as exc:
         _print_diagnostics(exc.diagnostics)
+        _print_diagnostics(exc.warnings)
         n = len(exc.diagnostics)
         tail = ("chưa dựng gì, thư mục xuất cũ được giữ nguyên." if args.command == "build"
                 else "hãy sửa rồi chạy lại.")
@@ -356,8 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         if _is_template_error(exc):
             from .theme import template_error_message
 
-            print(f"{template_error_message(exc)} — sửa mẫu trang trong layouts/ hoặc xóa tệp "
-                  "đó để dùng mẫu mặc định", file=sys.stderr)
+            where = template_error_message(exc, args.root.resolve())
+            print(f"{where} — sửa mẫu trang trong layouts/ hoặc xóa tệp đó để dùng mẫu mặc "
+                  "định", file=sys.stderr)
             return 1
         # A bug in bantin or a library, not in the user's content.
         if os.environ.get("BANTIN_DEBUG"):

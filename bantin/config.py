@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostics
-from .sourcefile import YamlDoc, load_yaml_file
+from .sourcefile import YamlDoc, clip, load_yaml_file
 from .text import closest, slugify
 
 DEFAULT_SECTIONS = ("TIN CCHC TỈNH", "TIN CCHC ĐỊA PHƯƠNG")
@@ -69,17 +69,18 @@ def _str_list(value: Any) -> tuple[str, ...] | None:
 
 
 def _sections(doc: YamlDoc, path: Path, diags: Diagnostics) -> tuple[Section, ...]:
-    names = _str_list(doc.data.get("sections", list(DEFAULT_SECTIONS)))
+    names = _str_list(doc.raw("sections") if "sections" in doc.data
+                      else list(DEFAULT_SECTIONS))
     if not names:
         diags.error(path, doc.line("sections"), "sections phải là danh sách tên chuyên mục",
                     "viết:\nsections:\n  - TIN CCHC TỈNH\n  - TIN CCHC ĐỊA PHƯƠNG")
         names = DEFAULT_SECTIONS
     if "local_section" in doc.data:
-        local = doc.data["local_section"]
+        local = doc.raw("local_section")  # as written: "local_section: 2026" is text
         if local is not None and local not in names:
             near = closest(str(local), names)
             diags.error(path, doc.line("local_section"),
-                        f'local_section "{local}" không có trong sections',
+                        f'local_section "{clip(local)}" không có trong sections',
                         f'viết "{near}"' if near else "chọn một tên trong sections")
     else:
         local = names[1] if len(names) > 1 else None
@@ -90,6 +91,42 @@ def _sections(doc: YamlDoc, path: Path, diags: Diagnostics) -> tuple[Section, ..
 def _default_config() -> SiteConfig:
     return SiteConfig(sections=tuple(
         Section(n, slugify(n), i == 1) for i, n in enumerate(DEFAULT_SECTIONS)))
+
+
+def _check_pdf_name(values: dict[str, Any], doc: YamlDoc, path: Path,
+                    diags: Diagnostics) -> None:
+    """pdf_name takes only {issue}, {number}, {label} and {year}, and must give a plain
+    file name; a bad one is told at its line (and the default used meanwhile)."""
+    from .output import file_name_problem, pdf_name_problem
+
+    name = values.get("pdf_name")
+    if name is None:
+        return
+    example = 'viết ví dụ pdf_name: "ban-tin-cchc-so-{issue}-{year}.pdf"'
+    why = pdf_name_problem(name)
+    if why is None:
+        sample = name.replace("{{", "\0").replace("}}", "\1")
+        for field_name in ("issue", "number", "label", "year"):
+            sample = sample.replace("{" + field_name + "}", "18")
+        why = file_name_problem(sample.replace("\0", "{").replace("\1", "}"))
+    if why is not None:
+        diags.error(path, doc.line("pdf_name"), f'pdf_name "{clip(name, 80)}": {why}',
+                    "chỉ dùng {issue}, {number}, {label}, {year}; " + example)
+        del values["pdf_name"]
+
+
+def _check_logo(values: dict[str, Any], doc: YamlDoc, root: Path, diags: Diagnostics) -> None:
+    """A logo names a file of assets/; a missing one would be a broken image on every page."""
+    logo = values.get("logo")
+    if not logo:
+        return
+    shipped = Path(__file__).resolve().parent.parent / "assets"
+    if ".." in Path(logo).parts or not any((folder / logo).is_file() for folder in (
+            root / "assets", shipped, Path(__file__).resolve().parent / "assets")):
+        diags.warn(root / "site.yml", doc.line("logo"),
+                   f'không có tệp logo "{clip(logo, 80)}" trong thư mục assets/, trang web sẽ '
+                   "không hiện logo", "chép tệp ảnh logo vào assets/ rồi viết logo: tên-tệp.png")
+        del values["logo"]
 
 
 def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
@@ -104,17 +141,20 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
     for key in data:
         if key not in SITE_KEYS:
             near = closest(key, SITE_KEYS)
-            diags.warn(path, doc.line(key), f'khóa "{key}" không được dùng trong site.yml',
+            diags.warn(path, doc.line(key), f'khóa "{clip(key, 60)}" không được dùng trong '
+                       "site.yml",
                        f'có phải ý bạn là "{near}"?' if near else "xóa dòng này")
     values: dict[str, Any] = {"sections": _sections(doc, path, diags)}
     for key in ("title", "publisher", "province", "base_url", "editorial", "banner", "logo",
                 "pdf_name"):
         if key in data and data[key] is not None:
-            if not isinstance(data[key], str | int):
+            if not isinstance(doc.raw(key), str):  # a scalar, kept as written
                 diags.error(path, doc.line(key), f"{key} phải là một dòng chữ",
                             f'viết {key}: "…"')
             else:
-                values[key] = str(data[key]).strip()
+                values[key] = doc.raw(key).strip()
+    _check_pdf_name(values, doc, path, diags)
+    _check_logo(values, doc, root, diags)
     if "base_url" in values and values["base_url"] and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     if "base_url" in values and values["base_url"] and not values["base_url"].startswith(
@@ -130,7 +170,7 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
             else:
                 values[key] = data[key]
     if "direction" in data:
-        lines = _str_list(data["direction"])
+        lines = _str_list(doc.raw("direction"))
         if lines is None:
             diags.error(path, doc.line("direction"), "direction phải là danh sách người",
                         'mỗi dòng "- Họ tên, chức vụ"')
@@ -141,7 +181,7 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
             values["paragraphs"] = data["paragraphs"]
         else:
             diags.error(path, doc.line("paragraphs"),
-                        f'paragraphs "{data["paragraphs"]}" không hợp lệ',
+                        f'paragraphs "{clip(data["paragraphs"])}" không hợp lệ',
                         "viết paragraphs: lines (mỗi dòng một đoạn, mặc định) hoặc "
                         "paragraphs: markdown (các dòng liền nhau nối thành một đoạn)")
     if "feed_size" in data:
@@ -161,6 +201,6 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig:
             if _COLOR.match(value):
                 values[field_name] = value
             else:
-                diags.error(path, doc.line("colors"), f'màu {name} "{value}" không hợp lệ',
+                diags.error(path, doc.line("colors"), f'màu {name} "{clip(value)}" không hợp lệ',
                             'viết mã màu dạng "#b3001b"')
     return SiteConfig(**values)

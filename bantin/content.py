@@ -26,9 +26,10 @@ from .model import (
     article_from_json,
     article_to_json,
 )
+from .output import windows_reserved
 from .paste import check_paste
 from .signature import blank_lines, find_signature, repeated_key
-from .sourcefile import YamlDoc, decode_source, load_yaml_file, parse_yaml, read_bytes
+from .sourcefile import YamlDoc, clip, decode_source, load_yaml_file, parse_yaml, read_bytes
 from .text import closest, slugify
 from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
 
@@ -40,6 +41,7 @@ ISSUE_KEYS = ("week", "date", "direction", "editorial", "banner", "order")
 COMMUNE_WORDS = ("Xã", "Phường", "Thị trấn", "Đặc khu")
 _WEEK = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*[-–—]\s*(\d{1,2})/(\d{1,2})\s*$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_MAX = 120  # an article's folder name: longer ones break copies and some servers
 _ISSUE_FILE = re.compile(r"^(\d{4})-(\d+)$")
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 WEEK_HINT = 'viết dạng ngày/tháng-ngày/tháng, ví dụ week: "25/5-29/5"'
@@ -51,7 +53,7 @@ def parse_week(value: Any, year: int) -> tuple[Week | None, str]:
     """Parse "25/5-29/5" of `year`; returns (week, "") or (None, Vietnamese reason)."""
     m = _WEEK.match(str(value)) if isinstance(value, str) else None
     if not m:
-        return None, f'"{value}" không đúng dạng khoảng ngày'
+        return None, f'"{clip(value)}" không đúng dạng khoảng ngày'
     d1, m1, d2, m2 = (int(g) for g in m.groups())
     # A range whose end month is before its start month crosses the year end.
     end_year = year + 1 if m2 < m1 else year
@@ -119,6 +121,9 @@ def _to_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        # YAML gives dates as text: "2026-05-29", also with a time as YAML 1.1 read it
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value.strip()).date()
         for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
             try:
                 return datetime.strptime(value.strip(), fmt).date()
@@ -146,33 +151,50 @@ class _Checker:
     path: Path
     doc: YamlDoc
     diags: Diagnostics
+    # absent key -> the unknown key written in its place ("titel" for title)
+    misspelt: dict[str, str]
     ok: bool = True
 
     def error(self, key: str, message: str, hint: str) -> None:
         self.ok = False
         self.diags.error(self.path, self.doc.line(key), message, hint)
 
+    def missing(self, key: str, hint: str, message: str = "") -> None:
+        """A key the article needs is absent: told at the line of its misspelling, if there
+        is one (the misspelt line is the fault, not the missing one)."""
+        message = message or f"thiếu {key} ({_KEY_NAMES[key]})"
+        wrong = self.misspelt.get(key)
+        if wrong is None:
+            self.error(key, message, hint)
+            return
+        shown = clip(wrong, 60)
+        self.error(wrong, message,
+                   f'có phải dòng "{shown}" là {key}? Sửa "{shown}:" thành "{key}:"')
+
     def text(self, key: str, required: bool, hint: str) -> str:
         value = self.doc.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.error(key, f"thiếu {key} ({_KEY_NAMES[key]})", hint)
+                self.missing(key, hint)
             return ""
         if not isinstance(value, str | int | float):
             self.error(key, f"{key} phải là một dòng chữ", hint)
             return ""
-        return " ".join(str(value).split())
+        # as written: "title: 2026" is "2026", "editor: no" is "no", "title: 1e3" is "1e3"
+        return " ".join(str(self.doc.raw(key, value)).split())
 
     def integer(self, key: str, low: int, high: int, required: bool, hint: str) -> int | None:
         value = self.doc.data.get(key)
         if value is None:
             if required:
-                self.error(key, f"thiếu {key} ({_KEY_NAMES[key]})", hint)
+                self.missing(key, hint)
             return None
-        if isinstance(value, str) and value.strip().isdigit():
+        # "018", "18" quoted; int() of thousands of digits (or of "²") would raise
+        if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(key, f'{key} phải là số nguyên từ {low} đến {high}, không phải "{value}"',
+            shown = clip(self.doc.raw(key, value))
+            self.error(key, f'{key} phải là số nguyên từ {low} đến {high}, không phải "{shown}"',
                        hint)
             return None
         return value
@@ -189,22 +211,41 @@ def _section_of(chk: _Checker, config: SiteConfig, has_commune: bool) -> Section
     if value is None:
         local = config.local_section
         return local if has_commune and local else config.sections[0]
-    name = " ".join(str(value).split())
+    name = " ".join(str(chk.doc.raw("section", value)).split())
     for s in config.sections:
         if s.name.casefold() == name.casefold():
             return s
     names = [s.name for s in config.sections]
     near = closest(name, names)
-    chk.error("section", f'chuyên mục "{name}" không có trong site.yml',
+    chk.error("section", f'chuyên mục "{clip(name)}" không có trong site.yml',
               f'có phải ý bạn là "{near}"?' if near else "chọn một trong: " + ", ".join(names))
     return config.sections[0]
 
 
-def _check_unknown_keys(chk: _Checker) -> None:
-    for key in chk.doc.data:
+# Keys whose absence is an error, or changes where the article goes (no commune: the
+# provincial section): a misspelling of one of them must stop the build, not warn.
+_NEEDED_KEYS = ("title", "issue", "year", "week", "editor", "commune")
+
+
+def _misspellings(data: dict[str, Any]) -> dict[str, str]:
+    """Needed keys that are absent, each with the unknown key that is likely it."""
+    found: dict[str, str] = {}
+    for key in data:
         if key not in ARTICLE_KEYS:
+            near = closest(str(key), _NEEDED_KEYS)
+            if near is not None and data.get(near) is None and near not in found:
+                found[near] = key
+    return found
+
+
+def _check_unknown_keys(chk: _Checker) -> None:
+    """Warn of unknown keys; a misspelt needed key is reported as the error it causes."""
+    likely = set(chk.misspelt.values())
+    for key in chk.doc.data:
+        if key not in ARTICLE_KEYS and key not in likely:
             near = closest(key, ARTICLE_KEYS)
-            chk.diags.warn(chk.path, chk.doc.line(key), f'khóa "{key}" không được dùng, bỏ qua',
+            chk.diags.warn(chk.path, chk.doc.line(key),
+                           f'khóa "{clip(key, 60)}" không được dùng, bỏ qua',
                            f'có phải ý bạn là "{near}"?' if near else "xóa dòng này")
 
 
@@ -233,8 +274,8 @@ def build_article(
     diags: Diagnostics, origin: str = "",
 ) -> Article | None:
     """Validate one article's front matter; None (with errors recorded) when invalid."""
-    chk = _Checker(path, doc, diags)
     data = doc.data
+    chk = _Checker(path, doc, diags, _misspellings(data))
     _check_unknown_keys(chk)
     title = chk.text("title", True, 'thêm dòng title: "Tiêu đề bài viết"')
     issue = chk.integer("issue", 1, 9999, True, "viết số bản tin, ví dụ issue: 18")
@@ -242,7 +283,11 @@ def build_article(
     editor = chk.text("editor", True, "thêm dòng editor: Họ tên người tổng hợp")
     commune_raw = chk.text("commune", False, "viết commune: Tân Kỳ")
     section = _section_of(chk, config, bool(commune_raw))
-    if section.local and not commune_raw:
+    if not commune_raw and "commune" in chk.misspelt:
+        # without it the article would silently move to the provincial section
+        moved = "" if "section" in data else f": bài sẽ bị xếp vào chuyên mục {section.name}"
+        chk.missing("commune", "", f"thiếu commune (xã, phường gửi bài){moved}")
+    elif section.local and not commune_raw:
         chk.error("commune" if "commune" in data else "section",
                   f"bài thuộc chuyên mục {section.name} nhưng thiếu commune (xã, phường gửi bài)",
                   "thêm dòng commune: Tân Kỳ")
@@ -252,23 +297,22 @@ def build_article(
         if week is None:
             chk.error("week", f"week {why}", WEEK_HINT)
     elif config.weekly and data.get("week") is None:
-        chk.error("week", "thiếu week (tuần của số bản tin)",
-                  'thêm dòng week: "25/5-29/5", hoặc weekly: false trong site.yml')
-    author = _lines_of(data.get("author"))
+        chk.missing("week", 'thêm dòng week: "25/5-29/5", hoặc weekly: false trong site.yml',
+                    "thiếu week (tuần của số bản tin)")
+    author = _lines_of(doc.raw("author", data.get("author")))
     if author is None:
         chk.error("author", "author phải là một dòng chữ hoặc danh sách dòng",
                   'viết author: "Họ tên, chức vụ, đơn vị"')
     source = chk.text("source", False, 'viết source: "Theo Cổng Thông tin điện tử tỉnh …"')
-    slug = data.get("slug")
-    if slug is not None and (not isinstance(slug, str) or not _SLUG.match(slug)):
-        chk.error("slug", f'slug "{slug}" chỉ được gồm chữ thường không dấu, số và dấu gạch',
-                  f"viết slug: {slugify(str(slug)) or 'ten-bai'}")
+    slug = doc.raw("slug", data.get("slug"))
+    if slug is not None:
+        _check_slug(chk, slug)
     order = chk.integer("order", 0, 100000, False, "viết order: 1")
     art_date = None
     if data.get("date") is not None:
         art_date = _to_date(data["date"])
         if art_date is None:
-            chk.error("date", f'date "{data["date"]}" không phải ngày hợp lệ',
+            chk.error("date", f'date "{clip(data["date"])}" không phải ngày hợp lệ',
                       "viết date: 2026-05-29")
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
@@ -277,7 +321,7 @@ def build_article(
     if not isinstance(keep_repeats, bool):
         chk.error("keep_repeats", "keep_repeats chỉ nhận true hoặc false",
                   "viết keep_repeats: true để giữ mọi đoạn lặp của bài này")
-    tags = _lines_of(data.get("tags"))
+    tags = _lines_of(doc.raw("tags", data.get("tags")))
     if tags is None:
         chk.error("tags", "tags phải là danh sách từ khóa", "viết tags: [chuyển đổi số, TTHC]")
     if not chk.ok or issue is None or year is None:
@@ -293,7 +337,7 @@ def build_article(
     return Article(
         path=path, rel=rel, title=title, issue=issue, year=year, week=week, editor=editor,
         section=section, commune=commune, commune_slug=slugify(commune) if commune else None,
-        author=author or (), source=source, slug=slug or slugify(title) or "bai-viet",
+        author=author or (), source=source, slug=slug or title_slug(title),
         order=order, date=art_date, draft=bool(draft), tags=tags or (), body=body,
         keep_repeats=keep_repeats is True, signature=signature,
         paragraph_rule=config.paragraphs, body_line=body_line, lines=dict(doc.lines),
@@ -301,8 +345,68 @@ def build_article(
     )
 
 
+def _check_slug(chk: _Checker, slug: Any) -> None:
+    """A written slug becomes a folder name: plain, not too long, not a Windows device."""
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        chk.error("slug", f'slug "{clip(slug)}" chỉ được gồm chữ thường không dấu, số và '
+                  "dấu gạch",
+                  f"viết slug: {slugify(str(slug)) or 'ten-bai'}")
+    elif len(slug) > SLUG_MAX:
+        chk.error("slug", f"slug dài {len(slug)} ký tự, quá {SLUG_MAX} ký tự (tên thư mục "
+                  "quá dài không chép lên máy chủ được)",
+                  f"viết slug ngắn hơn, ví dụ slug: {slugify(slug)}")
+    elif windows_reserved(slug):
+        chk.error("slug", f'slug "{slug}" là tên dành riêng của Windows, trang bài không chép '
+                  "lên máy chủ Windows được", f"viết ví dụ slug: {slug}-bai")
+
+
+def title_slug(title: str) -> str:
+    """The slug of an article that writes none: its title's, cut at a word boundary
+    (slugify), never a Windows device name ("Con" -> "con-bai")."""
+    slug = slugify(title)[:SLUG_MAX] or "bai-viet"
+    return f"{slug}-bai" if windows_reserved(slug) else slug
+
+
 # Bump when reading the same file with the same site.yml gives a different article.
-LOAD_VERSION = "1"
+# 2: slugs checked for length and Windows names; 3: YAML 1.2 values; 4: empty galleries;
+# 5: a misspelt needed key is an error
+LOAD_VERSION = "5"
+
+
+_NONE = type(None)
+# The JSON types of each Article field as article_to_json writes them ("path" is the file's).
+_ARTICLE_JSON: dict[str, tuple[type, ...]] = {
+    "path": (str,), "rel": (str,), "title": (str,), "issue": (int,), "year": (int,),
+    "week": (list, _NONE), "editor": (str,), "section": (list,), "commune": (str, _NONE),
+    "commune_slug": (str, _NONE), "author": (list,), "source": (str,), "slug": (str,),
+    "order": (int, _NONE), "date": (str, _NONE), "draft": (bool,), "tags": (list,),
+    "body": (str,), "body_line": (int,), "keep_repeats": (bool,), "signature": (list,),
+    "paragraph_rule": (str,), "lines": (dict,), "origin": (str,),
+}
+
+
+def _cached_article(d: dict[str, Any], path: Path, rel: str, key: str,
+                    config: SiteConfig | None) -> Article | None:
+    """The article a load cache entry holds, or None when it is not one this file and this
+    site.yml could have given (a damaged or planted cache): what it holds becomes pages,
+    file names and links, so it is checked like a source."""
+    if set(d) != set(_ARTICLE_JSON) or any(
+            not isinstance(d[k], types) or (isinstance(d[k], bool) and bool not in types)
+            for k, types in _ARTICLE_JSON.items()):
+        return None
+    texts = [*d["author"], *d["tags"], *d["signature"], *d["section"][:2]]
+    if (d["rel"] != rel or d["origin"] != key or not _SLUG.match(d["slug"])
+            or len(d["slug"]) > SLUG_MAX or not all(isinstance(t, str) for t in texts)
+            or not all(isinstance(k, str) and type(v) is int for k, v in d["lines"].items())):
+        return None
+    try:
+        article = article_from_json(d, path)
+    except (TypeError, ValueError, IndexError):  # a week, date or section of another shape
+        return None
+    if config is not None and (article.section not in config.sections
+                               or article.paragraph_rule != config.paragraphs):
+        return None
+    return article
 
 
 class LoadCache:
@@ -320,13 +424,19 @@ class LoadCache:
         self.stamps: dict[str, tuple[int, int, str, str]] = {}
         self.used: set[str] = set()
 
-    def get(self, key: str, path: Path, diags: Diagnostics) -> tuple[bool, Article | None]:
+    def get(self, key: str, path: Path, diags: Diagnostics,
+            config: SiteConfig | None = None) -> tuple[bool, Article | None]:
         hit = self.memo.get(key)
         if hit is None:
-            data = self.store.get(key)
+            data = self.store.get(key)  # its shape checked by the store (cache.SHAPES)
             if data is None:
                 return False, None
-            article = article_from_json(data["article"], path) if data["article"] else None
+            article = None
+            if data["article"] is not None:
+                article = _cached_article(data["article"], path, diags.rel(path), key, config)
+                if article is None:
+                    self.store.reject(key)
+                    return False, None
             hit = self.memo[key] = (article, [Diagnostic(*d) for d in data["diags"]])
         else:
             self.store.keep(key)
@@ -490,7 +600,8 @@ def read_issue_meta(path: Path, diags: Diagnostics) -> tuple[tuple[int, int], Is
     for key in data:
         if key not in ISSUE_KEYS:
             near = closest(key, ISSUE_KEYS)
-            diags.warn(path, doc.line(key), f'khóa "{key}" không được dùng trong tệp số bản tin',
+            diags.warn(path, doc.line(key),
+                       f'khóa "{clip(key, 60)}" không được dùng trong tệp số bản tin',
                        f'có phải ý bạn là "{near}"?' if near else "xóa dòng này")
     week = None
     if data.get("week") is not None:
@@ -503,18 +614,19 @@ def read_issue_meta(path: Path, diags: Diagnostics) -> tuple[tuple[int, int], Is
         issue_date = _to_date(data["date"])
         if issue_date is None:
             ok = False
-            diags.error(path, doc.line("date"), f'date "{data["date"]}" không phải ngày hợp lệ',
+            diags.error(path, doc.line("date"),
+                        f'date "{clip(data["date"])}" không phải ngày hợp lệ',
                         "viết date: 2026-05-29")
     lists: dict[str, tuple[str, ...] | None] = {}
     for key in ("direction", "order"):
-        value = _lines_of(data.get(key)) if key in data else None
+        value = _lines_of(doc.raw(key)) if key in data else None
         if key in data and value is None:
             ok = False
             diags.error(path, doc.line(key), f"{key} phải là danh sách", "viết mỗi dòng - …")
         lists[key] = value
     texts: dict[str, str | None] = {}
     for key in ("editorial", "banner"):
-        value = data.get(key)
+        value = doc.raw(key)  # as written: "banner: 2026" is text
         if value is not None and not isinstance(value, str):
             ok = False
             diags.error(path, doc.line(key), f"{key} phải là một dòng chữ", f'viết {key}: "…"')
@@ -556,7 +668,7 @@ def _order_articles(
             if slug not in slugs:
                 near = closest(slug, slugs)
                 diags.warn(meta.path, meta.lines.get("order"),
-                           f'order nhắc tới bài "{slug}" không có trong số này, bỏ qua',
+                           f'order nhắc tới bài "{clip(slug)}" không có trong số này, bỏ qua',
                            f'có phải ý bạn là "{near}"?' if near
                            else "nếu bài đã bị xóa, xóa tên này khỏi order")
     big = 1 << 30
@@ -575,7 +687,7 @@ def _check_slugs(articles: list[Article], diags: Diagnostics) -> None:
     for a in articles:
         if a.slug in seen:
             diags.error(a.path, a.lines.get("slug", a.lines.get("title")),
-                        f'bài trùng địa chỉ "{a.slug}" với {seen[a.slug].rel}',
+                        f'bài trùng địa chỉ "{clip(a.slug)}" với {seen[a.slug].rel}',
                         "thêm dòng slug: <tên-khác> cho một trong hai bài")
         else:
             seen[a.slug] = a
@@ -598,6 +710,27 @@ def build_issue(
         banner=(meta.banner if meta and meta.banner else config.banner),
         sections=groups,
     )
+
+
+def _check_masthead(root: Path, issues: list[Issue], diags: Diagnostics) -> None:
+    """The printed masthead names who directs and who edits the bulletin; one warning for
+    all the issues that would print either box empty (on a site with a site.yml: a bare
+    content/ folder is someone trying bantin out)."""
+    if not (root / "site.yml").exists():
+        return
+    for heading, key, empty in (
+            ("CHỈ ĐẠO NỘI DUNG", "direction", [i for i in issues if not i.direction]),
+            ("BIÊN TẬP VÀ TRÌNH BÀY", "editorial", [i for i in issues if not i.editorial])):
+        if not empty:
+            continue
+        shown = ", ".join(f"số {i.number}/{i.year}" for i in sorted(
+            empty, key=lambda i: (i.year, i.number))[:3]) + (" …" if len(empty) > 3 else "")
+        example = ('direction:\n  - "Họ tên, chức vụ"' if key == "direction"
+                   else 'editorial: "Tên phòng, cơ quan biên tập"')
+        diags.warn(root / "site.yml", None,
+                   f"mục {heading} trên trang nhất bản in để trống ({shown})",
+                   f"thêm vào site.yml (dùng cho mọi số) hoặc vào tệp issues/ của số đó: "
+                   f"{example}")
 
 
 def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
@@ -631,6 +764,7 @@ def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
             diags.warn(meta.path, None, f"chưa có bài nào cho số {key[1]}/{key[0]}",
                        "thêm bài có issue và year tương ứng trong content/")
     issues = [build_issue(k, arts, metas.get(k), config, diags) for k, arts in by_issue.items()]
+    _check_masthead(root, issues, diags)
     if cache is not None:
         cache.finish({str(p) for p in sources})  # articles with errors too: reported fast
     diags.raise_if_errors()

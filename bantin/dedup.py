@@ -17,7 +17,7 @@ import functools
 import re
 import unicodedata
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -28,7 +28,15 @@ from markdown_it import MarkdownIt
 
 from .cache import digest
 from .canonical import canonical
-from .dedup_index import ShingleIndex, is_number, pack, shingles, token_ids, words
+from .dedup_index import (
+    NUMBER_BIT,
+    ArticleGrams,
+    ShingleIndex,
+    pack,
+    shingles,
+    token_ids,
+    words,
+)
 from .markdown import Block, extract_blocks, parser
 from .model import Article
 
@@ -38,6 +46,9 @@ MIN_WORDS_SHARED = 20  # across articles, shorter blocks are stock phrases (dire
 NEAR = 0.85  # syllable-level similarity from which a paragraph is a near-duplicate
 CANDIDATE = 0.3  # shared 3-grams / the smaller paragraph's 3-grams worth a closer look
 TOP_CANDIDATES = 5  # closer looks per paragraph, best estimates first
+GRAM_CAP = 64  # in an article, a 3-gram of more paragraphs of one scope is a stock phrase
+LOOKS = 64  # within an article, closer looks per paragraph at most (most shared 3-grams first)
+FOLD_AFTER = 10  # more repeats of one paragraph in an article than this make one finding
 PSEUDO_HEADING_WORDS = 20  # a bold line or a short line ending in ":" this short is a heading
 EXCERPT_CHARS = 80
 KEEP_MARK = re.compile(r"^\s*(?:>\s*)*\[(?:giữ|giu)[-_ ](?:lặp|lap)\]:", re.IGNORECASE)
@@ -94,6 +105,7 @@ class Report:
     # (file, line) of the findings so far: one finding per paragraph.
     seen: set[tuple[str, int]] = field(default_factory=set, repr=False)
     archive_checked: bool = True  # False: a build with no kept archive index to check against
+    notices: list[str] = field(default_factory=list)  # for the editor, once, with the summary
 
     def to_json(self) -> dict[str, Any]:
         return {"paragraphs": self.paragraphs, "findings": [f.to_json() for f in self.findings]}
@@ -180,12 +192,15 @@ def _contains_text(long: str, short: str) -> bool:
 def _masked(ids: Sequence[int]) -> list[int]:
     """Runs of numbers collapsed to one placeholder: "ngày 22/5/2026" ~ "ngày 3/6/2026"."""
     out: list[int] = []
+    number = False
     for i in ids:
-        if is_number(i):
-            if not out or out[-1] != _SENTINEL:
+        if i >= NUMBER_BIT:  # is_number(), inline: called for many pairs
+            if not number:
                 out.append(_SENTINEL)
+            number = True
         else:
             out.append(i)
+            number = False
     return out
 
 
@@ -225,12 +240,12 @@ def compare(later: Sequence[int], earlier: Sequence[int]) -> Match | None:
         return Match("exact", 1.0)
     if _contains_ids(long, short):
         return Match("contained", 1.0)
-    if not _could_be_near(short, long):
-        return None
+    if _numbers_only(short, long) or not _could_be_near(short, long):
+        return None  # (the cheaper tests first: SequenceMatcher is what costs)
     sm = SequenceMatcher(None, later, earlier, autojunk=False)
     same = sum(b.size for b in sm.get_matching_blocks())
     similarity = max(2 * same / (len(later) + len(earlier)), same / len(short))
-    if similarity < NEAR or _numbers_only(short, long):
+    if similarity < NEAR:
         return None
     return Match("near", min(round(similarity, 2), 0.99))
 
@@ -253,15 +268,6 @@ def classify(later: Para, earlier: Para) -> Match | None:
     return m
 
 
-def _grams(ids: Sequence[int]) -> set[tuple[int, int, int]]:
-    return set(zip(ids, ids[1:], ids[2:], strict=False))
-
-
-def _close(a: set[tuple[int, int, int]], b: set[tuple[int, int, int]]) -> bool:
-    small = min(len(a), len(b))
-    return small > 0 and len(a & b) >= CANDIDATE * small
-
-
 def eligible(p: Para) -> bool:
     return len(p.ids) >= MIN_WORDS
 
@@ -281,20 +287,86 @@ class Local(NamedTuple):
     of_line: int
     similarity: float
     excerpt: str
+    also: tuple[int, ...] = ()  # lines of further repeats folded into this one (_folded)
 
 
-def _best_earlier(p: Para, earlier: Iterable[tuple[Para, set[Any]]], grams: set[Any],
-                  ) -> tuple[Para, Match, bool] | None:
-    """The paragraph `p` repeats: the first it may be removed for, else the most similar."""
-    best: tuple[Para, Match, bool] | None = None
-    for e, e_grams in earlier:
-        if removable(p, e):
-            return e, classify(p, e) or Match("exact", 1.0), True
-        if _close(grams, e_grams):
+class _Article:
+    """One article's eligible paragraphs by distinct canonical form within a scope (copies
+    share everything the checks look at), their 3-gram neighbours (dedup_index), and the
+    first printed paragraph of each form so far."""
+
+    def __init__(self, paras: Sequence[Para]) -> None:
+        self.scope_id: dict[tuple[int, int], int] = {}
+        self.form: list[int] = []  # distinct form of each paragraph (-1: not eligible)
+        forms: dict[tuple[int, str], int] = {}
+        ids: list[Sequence[int]] = []
+        scopes: list[int] = []
+        for p in paras:
+            scope = self.scope_id.setdefault(p.scope, len(self.scope_id))
+            f = -1
+            if eligible(p):
+                f = forms.setdefault((scope, p.canon), len(forms))
+                if f == len(ids):
+                    ids.append(p.ids)
+                    scopes.append(scope)
+            self.form.append(f)
+        self.grams = ArticleGrams.build(ids, scopes, CANDIDATE, GRAM_CAP)
+        self.printed: dict[int, Para] = {}  # form -> its first printed paragraph
+        self.neighbours: dict[int, tuple[list[int], list[int]]] = {}  # by form, as asked for
+
+    def print(self, k: int, p: Para) -> None:
+        """paras[k], eligible, is printed."""
+        self.printed.setdefault(self.form[k], p)
+
+    def repeat_of(self, k: int, p: Para) -> tuple[Para, Match, bool] | None:
+        """The paragraph p = paras[k] repeats: the first it may be removed for, else the most
+        similar of those sharing enough 3-grams (CANDIDATE); True when it may be removed."""
+        f = self.form[k]
+        if f not in self.neighbours:  # the same for every copy
+            self.neighbours[f] = self.grams.neighbours.of(f)
+        inside, close = self.neighbours[f]
+        printed = self.printed
+        holders = [e for o in inside if (e := printed.get(o)) is not None]
+        if (e := printed.get(f)) is not None:
+            holders.append(e)  # the same canonical form
+        for e in sorted(holders, key=_line):
+            if removable(p, e):
+                return e, classify(p, e) or Match("exact", 1.0), True
+        best: tuple[float, int, Para, Match] | None = None
+        looks = 0
+        for o in close:  # most shared first: at most LOOKS closer looks
+            if (e := printed.get(o)) is None:
+                continue
             m = classify(p, e)
-            if m is not None and (best is None or m.similarity > best[1].similarity):
-                best = (e, m, False)
-    return best
+            if m is not None and (best is None or (m.similarity, -e.line) > best[:2]):
+                best = (m.similarity, -e.line, e, m)
+            looks += 1
+            if looks == LOOKS:
+                break
+        return None if best is None else (best[2], best[3], False)
+
+    def holders(self, paras: Sequence[Para]) -> list[list[Para]]:
+        """For each paragraph, the printed eligible ones of its scope that may hold its
+        syllables, in order (a superset, from its rarest 3-gram)."""
+        grams = self.grams
+        group = np.full(len(paras), -1, dtype=np.int64)
+        forms = np.array(self.form, dtype=np.int64)
+        group[forms >= 0] = grams.rarest[forms[forms >= 0]]
+        short = [k for k, p in enumerate(paras) if self.form[k] < 0 and len(p.ids) >= 3]
+        if short:
+            group[short] = grams.rarest_of([paras[k].ids for k in short],
+                                           [self.scope_id[paras[k].scope] for k in short])
+        lo, hi = grams.rows(group)
+        out: list[list[Para]] = []
+        canon, printed = grams.canon, self.printed
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            found = [e for f in canon[a:b].tolist() if (e := printed.get(f)) is not None]
+            out.append(sorted(found, key=_line))
+        return out
+
+
+def _line(p: Para) -> int:
+    return p.line
 
 
 def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
@@ -302,16 +374,14 @@ def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
     once line by line and once as one block) and near warnings."""
     found: list[Local] = []
     removed: set[int] = set()
-    seen: dict[tuple[int, int], list[tuple[Para, set[Any]]]] = {}
+    article = _Article(paras)
     printed_in: dict[tuple[int, int], RunIndex] = {}
-    for p in paras:
+    for k, p in enumerate(paras):
         runs = printed_in.setdefault(p.scope, RunIndex())
         if not eligible(p):
             runs.add(p)
             continue
-        grams = _grams(p.ids)
-        same_scope = seen.setdefault(p.scope, [])
-        hit = None if p.keep else _best_earlier(p, same_scope, grams)
+        hit = None if p.keep else article.repeat_of(k, p)
         joined = None if p.keep or (hit and hit[2]) else runs.joined(p)
         if joined is not None:
             found.append(Local("removed", "joined", p.line, joined.line, 1.0, excerpt(p.text)))
@@ -324,24 +394,50 @@ def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
             if action == "removed":
                 removed.add(p.line)
                 continue  # a removed copy is never the "earlier" paragraph of another
-        same_scope.append((p, grams))
+        article.print(k, p)
         runs.add(p)
-    found += _split_copies(paras, removed, seen)
-    return found, frozenset(removed)
+    found += _split_copies(paras, removed, article)
+    return _folded(found), frozenset(removed)
+
+
+def _folded(found: list[Local]) -> list[Local]:
+    """More than FOLD_AFTER repeats of one paragraph in the same way become one finding, at
+    the first, that lists the others' lines: thousands of pasted copies make one message."""
+    groups: dict[tuple[str, str, int], list[int]] = {}
+    for k, f in enumerate(found):
+        groups.setdefault((f.action, f.kind, f.of_line), []).append(k)
+    out: dict[int, Local] = dict(enumerate(found))
+    for ks in groups.values():
+        if len(ks) > FOLD_AFTER:
+            ks = sorted(ks, key=lambda k: found[k].line)
+            out[ks[0]] = found[ks[0]]._replace(also=tuple(found[k].line for k in ks[1:]))
+            for k in ks[1:]:
+                del out[k]
+    return list(out.values())
 
 
 class RunIndex:
     """The printed paragraphs of one scope in order, indexed by their first syllables, to
-    find a later paragraph that is several consecutive earlier ones joined (a paste)."""
+    find a later paragraph that is several consecutive earlier ones joined (a paste). Only
+    the last GRAM_CAP paragraphs with the same first syllables are kept (a paste joins
+    nearby lines; this bounds the work on an article of thousands of alike lines)."""
 
     def __init__(self) -> None:
         self.order: list[Para] = []
-        self.by_head: dict[tuple[int, ...], list[int]] = {}
+        self.by_head: dict[tuple[int, ...], deque[int]] = {}
+        self.totals: list[int] = [0]  # syllables of order[:k], by k
+        self.ends: dict[int, int] = {0: 0}  # the same, the other way round
 
     def add(self, p: Para) -> None:
         if p.ids:
-            self.by_head.setdefault(tuple(p.ids[:3]), []).append(len(self.order))
+            head = tuple(p.ids[:3])
+            starts = self.by_head.get(head)
+            if starts is None:
+                starts = self.by_head[head] = deque(maxlen=GRAM_CAP)
+            starts.append(len(self.order))
             self.order.append(p)
+            self.totals.append(self.totals[-1] + len(p.ids))
+            self.ends[self.totals[-1]] = len(self.order)
 
     def joined(self, p: Para) -> Para | None:
         """The first of two or more consecutive paragraphs whose syllables, joined, are
@@ -349,35 +445,38 @@ class RunIndex:
         ids = p.ids
         for head in {tuple(ids[:k]) for k in (1, 2, 3)}:
             for start in self.by_head.get(head, ()):
+                # Only runs of exactly len(ids) syllables: no slicing for the others.
+                end = self.ends.get(self.totals[start] + len(ids))
+                if end is None or end - start < 2:
+                    continue
                 pos, k = 0, start
-                while k < len(self.order) and pos < len(ids):
+                while k < end:
                     part = self.order[k].ids
                     if ids[pos:pos + len(part)] != part:
                         break
                     pos, k = pos + len(part), k + 1
-                if pos == len(ids) and k - start >= 2:
+                if k == end:
                     return self.order[start]
         return None
 
 
-def _split_copies(paras: Sequence[Para], removed: set[int],
-                  hosts: dict[tuple[int, int], list[tuple[Para, set[Any]]]]) -> list[Local]:
+def _split_copies(paras: Sequence[Para], removed: set[int], article: _Article) -> list[Local]:
     """The mirror of a joined repeat: an earlier paragraph pasted again line by line. Runs of
     two or more consecutive later paragraphs that together lie inside one earlier paragraph of
-    the same scope are removed whole, short lines included (marked lines never). `hosts`: the
-    printed paragraphs long enough to hold such a run, with their 3-grams, by scope."""
+    the same scope are removed whole, short lines included (marked lines never). The hosts:
+    the printed paragraphs long enough to hold such a run."""
     found: list[Local] = []
-    by_scope: dict[tuple[int, int], list[Para]] = {}
-    for p in paras:
-        by_scope.setdefault(p.scope, []).append(p)
-    for scope, members in by_scope.items():
+    by_scope: dict[tuple[int, int], list[tuple[Para, list[Para]]]] = {}
+    for p, hosts in zip(paras, article.holders(paras), strict=True):
+        by_scope.setdefault(p.scope, []).append((p, hosts))
+    for members in by_scope.values():
         i = 0
         while i < len(members):
-            end, host = _run_inside(members, i, hosts.get(scope, ()))
+            end, host = _run_inside(members, i)
             if host is None:
                 i += 1
                 continue
-            for q in members[i:end]:
+            for q, _ in members[i:end]:
                 if q.line not in removed:
                     removed.add(q.line)
                     found.append(Local("removed", "contained", q.line, host.line, 1.0,
@@ -386,22 +485,20 @@ def _split_copies(paras: Sequence[Para], removed: set[int],
     return found
 
 
-def _run_inside(members: list[Para], i: int, hosts: Iterable[tuple[Para, set[Any]]],
-                ) -> tuple[int, Para | None]:
+def _run_inside(members: list[tuple[Para, list[Para]]], i: int) -> tuple[int, Para | None]:
     """(end, host): members[i:end] (two or more, at least MIN_WORDS syllables in all) joined
     lie inside the earlier printed paragraph `host`; (i, None) when no run starts at i."""
-    first = members[i]
+    first, hosts = members[i]
     if first.keep or len(first.ids) < 3:
         return i, None
-    head = tuple(first.ids[:3])
-    for host, grams in hosts:
-        if host.line >= first.line or head not in grams or len(host.ids) <= len(first.ids):
-            continue
-        if not _contains_ids(host.ids, first.ids):
+    for host in hosts:
+        if host.line >= first.line:
+            break  # in order
+        if len(host.ids) <= len(first.ids) or not _contains_ids(host.ids, first.ids):
             continue
         joined, end = array("I", first.ids), i + 1
-        while end < len(members) and not members[end].keep and members[end].ids:
-            longer = joined + members[end].ids
+        while end < len(members) and not members[end][0].keep and members[end][0].ids:
+            longer = joined + array("I", members[end][0].ids)
             if not _contains_ids(host.ids, longer):
                 break
             joined, end = longer, end + 1

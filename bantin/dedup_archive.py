@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import multiprocessing
-import pickle
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
@@ -52,12 +55,24 @@ from .dedup import (
     compare,
     excerpt,
 )
-from .dedup_index import ShingleIndex, first_of_runs, missing, pack
+from .dedup_index import (
+    ShingleIndex,
+    cuts_ok,
+    first_of_runs,
+    ids_within,
+    missing,
+    pack,
+    require,
+    typed_array,
+)
 from .workers import Pool as WorkerPool
 from .workers import in_background, remember, shared, worker_count
 from .workers import pool as worker_pool
 
 ARCHIVE_NAME = "dedup-archive"
+ARCHIVE_FILE = f"{ARCHIVE_NAME}.npz"  # the whole kept corpus: plain arrays, no pickles
+FORMAT_NAME = "bantin-dedup-archive"  # the header of its metadata
+FORMAT_VERSION = 2  # of ARCHIVE_FILE's layout (1: metadata in a pickle beside it, never read)
 REBUILD_AFTER = 5000  # new or changed paragraphs checked on the fly before re-indexing
 QUERY_CHUNK = 20000  # paragraphs per batch of a cold self-join (bounds memory)
 PARALLEL_MIN = 4000  # paragraphs from which a cold self-join pays for forking workers
@@ -106,7 +121,7 @@ class Corpus:
     art: np.ndarray  # int32 entry of each paragraph
     line: np.ndarray  # int32 file line of each paragraph
     keep: np.ndarray  # bool: marked by the editor, never reported
-    excerpts: list[str]
+    excerpts: Sequence[str]  # a list, or Texts when loaded
     # Kept findings: (later paragraph, earlier paragraph, kind index, similarity).
     findings: list[tuple[int, int, int, float]] = field(default_factory=list)
 
@@ -148,30 +163,153 @@ class Corpus:
     # ------------------------------------------------------------ persistence
 
     def save(self, root: Path) -> None:
+        """Keep the corpus as one .npz of plain arrays, written whole then renamed in place
+        (a reader never sees half of it): strings as UTF-8 bytes, and a JSON header."""
         folder = root / CACHE_DIR
-        self.index.save(folder / f"{ARCHIVE_NAME}.npz")
-        meta = {"version": VERSION, "entries": self.entries, "art": self.art, "line": self.line,
-                "keep": self.keep, "excerpts": self.excerpts, "findings": self.findings}
-        tmp = folder / f"{ARCHIVE_NAME}.pickle.tmp"
-        with tmp.open("wb") as f:
-            pickle.dump(meta, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(folder / f"{ARCHIVE_NAME}.pickle")
+        folder.mkdir(parents=True, exist_ok=True)
+        header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "dedup": VERSION}
+        names = "\0".join(x for e in self.entries for x in (e.rel, e.key))  # no NUL in paths
+        arrays = {**self.index.arrays(), **_finding_arrays(self.findings),
+                  **Texts.arrays("excerpt", self.excerpts),
+                  "meta": _bytes(json.dumps(header)), "entry_names": _bytes(names),
+                  "entry_issue": np.array([e.issue for e in self.entries], dtype=np.int64),
+                  "art": self.art, "line": self.line, "keep": self.keep}
+        fd, tmp = tempfile.mkstemp(prefix=f"{ARCHIVE_NAME}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, **arrays)
+            os.replace(tmp, folder / ARCHIVE_FILE)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        with contextlib.suppress(OSError):  # the old format's metadata: never read again
+            (folder / f"{ARCHIVE_NAME}.pickle").unlink(missing_ok=True)
 
     @classmethod
     def load(cls, root: Path) -> Corpus | None:
-        folder = root / CACHE_DIR
+        """The kept corpus, or None when there is none. Unreadable when the file is there but
+        unusable: another format or version, truncated, corrupt, or not bantin's at all.
+        Reading it runs no code (no pickles) and what is read is checked before use."""
+        path = root / CACHE_DIR / ARCHIVE_FILE
         try:
-            with (folder / f"{ARCHIVE_NAME}.pickle").open("rb") as f:
-                meta = pickle.load(f)
-            if meta.get("version") != VERSION:
-                return None
-            index = ShingleIndex.load(folder / f"{ARCHIVE_NAME}.npz")
-        except Exception:  # missing, corrupt or foreign: just index again
+            st = path.stat()
+        except FileNotFoundError:
             return None
-        if len(index) != len(meta["art"]):
-            return None
-        return cls(index, meta["entries"], meta["art"], meta["line"], meta["keep"],
-                   meta["excerpts"], meta["findings"])
+        except OSError as exc:
+            raise Unreadable("broken") from exc
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would hang or never end
+            raise Unreadable("broken")
+        try:
+            z = np.load(path, allow_pickle=False)
+            if not isinstance(z, np.lib.npyio.NpzFile):  # a lone .npy array
+                raise Unreadable("broken")
+            with z:
+                return cls._of_npz(z)
+        except Unreadable:
+            raise
+        except Exception as exc:  # numpy, zip and JSON errors alike: the file is no good
+            raise Unreadable("broken") from exc
+
+    @classmethod
+    def _of_npz(cls, z: Any) -> Corpus:
+        names = set(z.files)
+        if "meta" not in names:  # the pickle era kept only the index in the .npz
+            raise Unreadable("old" if {"flat", "keys", "postings"} <= names else "broken")
+        header = json.loads(typed_array(z, "meta", np.uint8).tobytes())
+        require(isinstance(header, dict) and header.get("format") == FORMAT_NAME)
+        if header.get("version") != FORMAT_VERSION or header.get("dedup") != VERSION:
+            raise Unreadable("old")  # told before the big arrays are read
+        index = ShingleIndex.of_arrays(z)
+        n = len(index)
+        entries = _entries_of(z)
+        art, line = typed_array(z, "art", np.int32), typed_array(z, "line", np.int32)
+        keep = typed_array(z, "keep", np.bool_)
+        excerpts = Texts.of_arrays("excerpt", z)
+        require(len(art) == len(line) == len(keep) == len(excerpts) == n)
+        require(ids_within(art, len(entries)) and bool(np.all(art[1:] >= art[:-1])))
+        return cls(index, entries, art, line, keep, excerpts, _findings_of(z, n))
+
+
+class Unreadable(Exception):
+    """A kept archive index that cannot be used: `reason` is "old" (made by another version
+    of bantin) or "broken" (truncated, corrupt, or not made by bantin)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Texts(Sequence[str]):
+    """Strings kept as one UTF-8 blob and where each starts, decoded only when asked for:
+    loading the kept index then costs no time per excerpt (only findings show them)."""
+
+    def __init__(self, blob: bytes, at: np.ndarray) -> None:
+        self.blob, self.at = blob, at
+
+    @staticmethod
+    def arrays(name: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        parts = [t.encode("utf-8", "replace") for t in texts]
+        at = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in parts], out=at[1:])
+        return {f"{name}_text": _bytes(b"".join(parts)), f"{name}_at": at}
+
+    @classmethod
+    def of_arrays(cls, name: str, arrays: Any) -> Texts:
+        blob = typed_array(arrays, f"{name}_text", np.uint8).tobytes()
+        at = typed_array(arrays, f"{name}_at", np.int64)
+        require(cuts_ok(at, len(blob)))
+        return cls(blob, at)
+
+    def __len__(self) -> int:
+        return len(self.at) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        k = range(len(self))[i]  # negative indices, slices and IndexError as for a list
+        if isinstance(k, range):
+            return [self[j] for j in k]
+        # A bad byte shows as U+FFFD, never fails.
+        return self.blob[int(self.at[k]):int(self.at[k + 1])].decode("utf-8", "replace")
+
+
+def _bytes(data: str | bytes) -> np.ndarray:
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return np.frombuffer(raw, dtype=np.uint8)
+
+
+def _entries_of(z: Any) -> list[Entry]:
+    issue = typed_array(z, "entry_issue", np.int64).tolist()
+    text = typed_array(z, "entry_names", np.uint8).tobytes().decode("utf-8", "surrogatepass")
+    names = text.split("\0") if issue else []
+    require(len(names) == 2 * len(issue))
+    return [Entry(rel, key, k) for rel, key, k in zip(names[::2], names[1::2], issue,
+                                                       strict=True)]
+
+
+def _finding_arrays(findings: Sequence[tuple[int, int, int, float]]) -> dict[str, np.ndarray]:
+    later, earlier, kind, sim = zip(*findings, strict=True) if findings else ((),) * 4
+    return {"found_later": np.array(later, dtype=np.int64),
+            "found_earlier": np.array(earlier, dtype=np.int64),
+            "found_kind": np.array(kind, dtype=np.int8),
+            "found_similarity": np.array(sim, dtype=np.float64)}
+
+
+def _findings_of(z: Any, n: int) -> list[tuple[int, int, int, float]]:
+    """Kept findings back from _finding_arrays(), checked against a corpus of n paragraphs."""
+    later, earlier = typed_array(z, "found_later", np.int64), typed_array(z, "found_earlier",
+                                                                          np.int64)
+    kind, sim = typed_array(z, "found_kind", np.int8), typed_array(z, "found_similarity",
+                                                                   np.float64)
+    require(len(later) == len(earlier) == len(kind) == len(sim))
+    require(ids_within(later, n) and ids_within(earlier, n) and ids_within(kind, len(_KINDS)))
+    require(bool(np.all((sim >= 0) & (sim <= 1))))
+    return list(zip(later.tolist(), earlier.tolist(), kind.tolist(), sim.tolist(),
+                    strict=True))
 
 
 @dataclass
@@ -459,7 +597,8 @@ ParasOf = Callable[[int], Sequence[Para]]
 
 def check_archive(root: Path, entries: list[Entry], paras_of: ParasOf,
                   use_cache: bool = True, kept: dict[str, Any] | None = None,
-                  full_scan: bool = True) -> list[Finding] | None:
+                  full_scan: bool = True, problems: list[str] | None = None,
+                  ) -> list[Finding] | None:
     """Warnings for paragraphs already printed in an earlier issue.
 
     `paras_of(k)` gives the printed, eligible paragraphs of entries[k]; it is only called
@@ -467,9 +606,11 @@ def check_archive(root: Path, entries: list[Entry], paras_of: ParasOf,
     holding the index as last loaded (read from disk again only when the files changed).
     `full_scan`: without a kept index, or when more than REBUILD_AFTER paragraphs changed
     since it was made, index and compare everything (`bantin dedup`); when False (a build),
-    answer None instead: the whole archive is not the build's to scan.
+    answer None instead: the whole archive is not the build's to scan. `problems`: where to
+    say why a kept index that is there could not be used (Unreadable.reason); it then counts
+    as none.
     """
-    base = _kept(root, kept) if use_cache else None
+    base = _kept(root, kept, problems) if use_cache else None
     if base is not None:
         known = {e: k for k, e in enumerate(base.entries)}
         current = set(entries)
@@ -494,28 +635,35 @@ def check_archive(root: Path, entries: list[Entry], paras_of: ParasOf,
                             for lg, eg, kind, sim in corpus.findings})
 
 
-def _stamp(root: Path) -> tuple[tuple[int, int], ...]:
-    out = []
-    for name in (f"{ARCHIVE_NAME}.pickle", f"{ARCHIVE_NAME}.npz"):
-        try:
-            st = (root / CACHE_DIR / name).stat()
-        except OSError:
-            return ()
-        out.append((st.st_size, st.st_mtime_ns))
-    return tuple(out)
+def _stamp(root: Path) -> tuple[int, ...]:
+    """What tells that the kept file changed (it is only ever replaced whole); () if none."""
+    try:
+        st = (root / CACHE_DIR / ARCHIVE_FILE).stat()
+    except OSError:
+        return ()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _kept(root: Path, kept: dict[str, Any] | None) -> Corpus | None:
-    """The kept index: from memory when its files did not change since it was read."""
-    if kept is None:
-        return Corpus.load(root)
-    stamp = _stamp(root)
-    if not stamp or kept.get("stamp") != stamp:
-        kept.clear()
+def _kept(root: Path, kept: dict[str, Any] | None, problems: list[str] | None,
+          ) -> Corpus | None:
+    """The kept index: from memory when its file did not change since it was read. A file
+    that cannot be used counts as none, and is told of once: in memory, it is remembered as
+    such until it changes."""
+    stamp = _stamp(root) if kept is not None else ()
+    if kept is not None and stamp and kept.get("stamp") == stamp:
+        return kept.get("corpus")
+    corpus, problem = None, None
+    try:
         corpus = Corpus.load(root)
-        if corpus is not None:
+    except Unreadable as exc:
+        problem = exc.reason
+    if kept is not None:
+        kept.clear()
+        if stamp:
             kept.update(stamp=stamp, corpus=corpus)
-    return kept.get("corpus")
+    if problem is not None and problems is not None:
+        problems.append(problem)
+    return corpus
 
 
 def _all_paras(base: Corpus | None, entries: list[Entry], paras_of: ParasOf,

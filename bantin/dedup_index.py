@@ -13,9 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -145,6 +144,249 @@ def score(count: np.ndarray, probes: np.ndarray, sizes: np.ndarray) -> np.ndarra
     return count / np.maximum(np.minimum(probes, sizes), 1)
 
 
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+ARTICLE_PAIRS = 2_000_000  # pairs of paragraphs sharing a 3-gram expanded at most, one article
+ANCHORS = 8  # first paragraphs of a stock phrase of an article still paired with its others
+
+
+@dataclass
+class Neighbours:
+    """Pairs of distinct paragraphs of an article worth a closer look, from each side: row
+    lo..hi of paragraph i (indptr) are its neighbours, with what they share."""
+
+    indptr: np.ndarray
+    other: np.ndarray  # int64 the neighbour
+    shared: np.ndarray  # int64 3-grams both have (stock phrases not counted)
+    close: np.ndarray  # bool: they share at least the asked share of the smaller 3-gram set
+    inside: np.ndarray  # bool: this paragraph may lie inside the neighbour
+
+    def of(self, i: int) -> tuple[list[int], list[int]]:
+        """Paragraph i's neighbours it may lie inside, and its close ones, most shared
+        3-grams first (then in order)."""
+        lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
+        other = self.other[lo:hi]
+        close = np.flatnonzero(self.close[lo:hi])
+        close = close[np.lexsort((other[close], -self.shared[lo:hi][close]))]
+        return other[self.inside[lo:hi]].tolist(), other[close].tolist()
+
+
+@dataclass
+class ArticleGrams:
+    """The distinct paragraphs of one article (by scope), their exact 3-grams, and the pairs
+    sharing any: checking an article is near-linear, as only such pairs are compared.
+
+    A 3-gram found in more than `cap` distinct paragraphs of a scope is a stock phrase there:
+    it pairs only its first few paragraphs with the others (else thousands of alike lines
+    make millions of pairs), and counts as shared only for those pairs. Below that, every
+    pair sharing a 3-gram is seen, and counted exactly.
+    """
+
+    vocab: np.ndarray  # sorted distinct syllable ids
+    per_scope: int  # 3-gram codes per scope: key = scope * per_scope + code (or its rank)
+    ranks: np.ndarray | None  # sorted distinct codes when keys use their rank
+    keys: np.ndarray  # sorted distinct (scope, 3-gram) keys
+    starts: np.ndarray  # the paragraphs having keys[k] are canon[starts[k]:starts[k + 1]]
+    canon: np.ndarray  # int64 paragraph of each (scope, 3-gram, paragraph) row
+    cap: int
+    rarest: np.ndarray  # int64 each paragraph's rarest 3-gram (index into keys), -1: none
+    neighbours: Neighbours
+
+    @classmethod
+    def build(cls, ids: Sequence[Sequence[int]], scopes: Sequence[int], min_share: float,
+              cap: int) -> ArticleGrams:
+        """`ids`: the distinct paragraphs' syllables, `scopes` theirs; pairs are close when
+        they share at least `min_share` of the smaller 3-gram set."""
+        n = len(ids)
+        flat, offsets = pack(ids)
+        vocab, dense = _dense(flat)
+        para, code, inner = _gram_codes(dense, offsets, len(vocab))
+        scope = np.asarray(scopes, dtype=np.int64).reshape(-1)[para]
+        per_scope, ranks, key = _keys(scope, code, len(vocab), len(set(scopes)))
+        # One row per (key, paragraph), inner when the 3-gram is inner there anywhere.
+        order = np.argsort(key, kind="stable")  # paragraphs stay in order within a key
+        key, para, inner = key[order], para[order], inner[order]
+        run = _starts((key, para))
+        inner = np.logical_or.reduceat(inner, run) if len(run) else inner
+        key, para = key[run], para[run]
+        starts = np.append(_starts((key,)), len(key)).astype(np.int64)
+        df = np.diff(starts)
+        cap, anchors = _budget(df, cap)
+        sizes = np.bincount(para, minlength=n)
+        neighbours = _neighbours(n, para, inner, starts, df, cap, anchors, sizes, min_share)
+        group = np.repeat(np.arange(len(df)), df)
+        return cls(vocab, per_scope, ranks, key[starts[:-1]], starts, para, cap,
+                   _rarest_gram(n, para, group, df[group]), neighbours)
+
+    def rows(self, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows lo..hi of `canon`: the paragraphs having these 3-grams (indices into keys;
+        -1, or a stock phrase, has none: lo == hi)."""
+        if len(self.keys) == 0:
+            return np.zeros(len(group), dtype=np.int64), np.zeros(len(group), dtype=np.int64)
+        g = np.maximum(group, 0)
+        lo, hi = self.starts[g], self.starts[g + 1]
+        usable = (group >= 0) & (hi - lo <= self.cap)
+        return np.where(usable, lo, 0), np.where(usable, hi, 0)
+
+    def rarest_of(self, ids: Sequence[Sequence[int]], scopes: Sequence[int]) -> np.ndarray:
+        """For runs of syllables that need not be paragraphs of the article: the rarest 3-gram
+        of each in its scope (an index into keys); -1 when it has none, or one that no
+        paragraph of the scope has."""
+        n = len(ids)
+        out = np.full(n, -1, dtype=np.int64)
+        flat, offsets = pack(ids)
+        if len(self.keys) == 0 or len(flat) == 0:
+            return out
+        d = np.minimum(np.searchsorted(self.vocab, flat), len(self.vocab) - 1)
+        known_token = self.vocab[d] == flat
+        q, code, _ = _gram_codes(d.astype(np.int64), offsets, len(self.vocab))
+        start = _gram_positions(offsets)[3]
+        known = (known_token[:-2] & known_token[1:-1] & known_token[2:])[start]
+        if self.ranks is not None:
+            r = np.minimum(np.searchsorted(self.ranks, code), max(len(self.ranks) - 1, 0))
+            known &= self.ranks[r] == code
+            code = r
+        key = np.asarray(scopes, dtype=np.int64).reshape(-1)[q] * self.per_scope + code
+        g = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        known &= self.keys[g] == key
+        df = np.where(known, self.starts[g + 1] - self.starts[g], 0)
+        order = np.lexsort((df, q))
+        q, g, df = q[order], g[order], df[order]
+        first = first_of_runs(q, 1)
+        q, g, df = q[first], g[first], df[first]
+        out[q] = np.where(df > 0, g, -1)  # a 3-gram no paragraph has: nothing holds the run
+        return out
+
+
+def _dense(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of x, and the index of each value of x among them."""
+    order = np.argsort(x, kind="stable")
+    ordered = x[order]
+    new = np.ones(len(x), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(x), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
+
+
+def _starts(columns: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Rows where a run of equal rows (over all the columns) starts."""
+    if len(columns[0]) == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.zeros(len(columns[0]), dtype=bool)
+    new[0] = True
+    for c in columns:
+        new[1:] |= c[1:] != c[:-1]
+    return np.flatnonzero(new)
+
+
+def _gram_positions(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                     np.ndarray]:
+    """(paragraph, position in it, its length, start) of every 3-gram of packed paragraphs."""
+    lengths = np.diff(offsets)
+    para = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    if len(para) < 3:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    start = np.flatnonzero(para[:-2] == para[2:])
+    p = para[start]
+    return p, start - offsets[p], lengths[p], start
+
+
+def _gram_codes(dense: np.ndarray, offsets: np.ndarray, size: int,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(paragraph, code, inner) of every 3-gram of packed paragraphs of syllable indices
+    (below `size`). The code is exact while size < 2**21 (always, for one article). Inner:
+    neither the paragraph's first nor last syllable (those may be glued to a neighbour in
+    another paragraph, as in "_x")."""
+    para, pos, length, start = _gram_positions(offsets)
+    a, b, c = dense[start], dense[start + 1], dense[start + 2]
+    if size < 1 << 21:
+        code = (a * size + b) * size + c
+    else:  # hashed: only nearly exact
+        u = (a.astype(np.uint64) * _M1 + b.astype(np.uint64)) * _M2 + c.astype(np.uint64)
+        code = u.view(np.int64)
+    return para, code, (pos >= 1) & (pos <= length - 4)
+
+
+def _keys(scope: np.ndarray, code: np.ndarray, size: int, n_scopes: int,
+          ) -> tuple[int, np.ndarray | None, np.ndarray]:
+    """(per_scope, ranks, key): one int64 key per (scope, 3-gram), from the code itself when
+    that fits (no sort needed), else from its rank among the distinct codes."""
+    if size < 1 << 21 and n_scopes * size ** 3 < 1 << 62:
+        per_scope = size ** 3
+        return per_scope, None, scope * per_scope + code
+    ranks, rank = _dense(code)
+    return max(len(ranks), 1), ranks, scope * max(len(ranks), 1) + rank
+
+
+def _rarest_gram(n: int, para: np.ndarray, group: np.ndarray, df: np.ndarray,
+                 ) -> np.ndarray:
+    """Each paragraph's rarest 3-gram, -1 for one with none."""
+    least = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(least, para, df)
+    out = np.full(n, -1, dtype=np.int64)
+    at = np.flatnonzero(df == least[para])
+    out[para[at[::-1]]] = group[at[::-1]]  # the first such row wins
+    return out
+
+
+def _budget(df: np.ndarray, cap: int) -> tuple[int, int]:
+    """(cap, anchors): `cap`, lower if the 3-grams under it would make more than
+    ARTICLE_PAIRS pairs; and how many first paragraphs of each stock phrase still pair with
+    all its others (so a late near-copy of an early paragraph is still found) with the rest."""
+    d = np.arange(cap + 1)
+    total = np.cumsum(np.bincount(df, minlength=cap + 1)[:cap + 1] * (d * (d - 1) // 2))
+    if total[-1] > ARTICLE_PAIRS:
+        cap = max(int(np.searchsorted(total, ARTICLE_PAIRS, side="right")) - 1, 1)
+    stock_rows = int(df[df > cap].sum())
+    left = ARTICLE_PAIRS - int(total[cap])
+    return cap, min(ANCHORS, cap, left // stock_rows) if stock_rows else 0
+
+
+def _neighbours(n: int, para: np.ndarray, inner: np.ndarray, starts: np.ndarray,
+                df: np.ndarray, cap: int, anchors: int, sizes: np.ndarray,
+                min_share: float) -> Neighbours:
+    """The pairs of paragraphs sharing a 3-gram that is no stock phrase, or a stock phrase
+    one of them is among the first `anchors` paragraphs of; kept when close, or when one may
+    lie inside the other (it has all the other's non-stock inner 3-grams)."""
+    free = np.repeat(df <= cap, df)  # rows of 3-grams that are no stock phrase
+    rank = np.arange(len(para)) - np.repeat(starts[:-1], df)  # row within its 3-gram
+    end = np.repeat(starts[1:], df)
+    lead = np.flatnonzero(free | (rank < anchors))  # rows paired with every later row
+    count = end[lead] - lead - 1
+    r, s = np.repeat(lead, count), _spans(lead + 1, count)
+    pair, index = _dense(para[r] * n + para[s])
+    a, b = np.divmod(pair, n)
+    shared = np.bincount(index, minlength=len(pair))
+    free_shared = np.bincount(index, weights=free[r], minlength=len(pair))
+    inner_free = inner & free
+    inner_a = np.bincount(index, weights=inner_free[r], minlength=len(pair))
+    inner_b = np.bincount(index, weights=inner_free[s], minlength=len(pair))
+    free_inner = np.bincount(para[inner_free], minlength=n)
+    free_all = np.bincount(para[free], minlength=n)
+    close = shared >= min_share * np.minimum(sizes[a], sizes[b])
+    a_in_b = _may_lie_in(a, inner_a, free_shared, free_inner, free_all)
+    b_in_a = _may_lie_in(b, inner_b, free_shared, free_inner, free_all)
+    keep = close | a_in_b | b_in_a
+    src = np.concatenate([a[keep], b[keep]])
+    order = np.argsort(src, kind="stable")
+
+    def both_ways(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.concatenate([x[keep], y[keep]])[order]
+
+    return Neighbours(np.searchsorted(src[order], np.arange(n + 1)), both_ways(b, a),
+                      both_ways(shared, shared), both_ways(close, close),
+                      both_ways(a_in_b, b_in_a))
+
+
+def _may_lie_in(x: np.ndarray, inner_shared: np.ndarray, shared: np.ndarray,
+                free_inner: np.ndarray, free_all: np.ndarray) -> np.ndarray:
+    """Paragraph x of each pair may lie inside the other: the other has all of x's inner
+    3-grams that are no stock phrase (or all of them, when none is inner)."""
+    return np.where(free_inner[x] > 0, inner_shared == free_inner[x],
+                    (free_all[x] > 0) & (shared == free_all[x]))
+
+
 @dataclass
 class ShingleIndex:
     """Paragraph token ids plus shingle -> paragraph postings."""
@@ -227,15 +469,47 @@ class ShingleIndex:
             q_of_pair, t, count = q_of_pair[ok], t[ok], count[ok]
         return q_of_pair, t, count
 
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, flat=self.flat, offsets=self.offsets, keys=self.keys,
-                 starts=self.starts, postings=self.postings, sizes=self.sizes)
-        tmp.replace(path)
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The index as plain arrays, by name (what a kept archive stores)."""
+        return {"flat": self.flat, "offsets": self.offsets, "keys": self.keys,
+                "starts": self.starts, "postings": self.postings, "sizes": self.sizes}
 
     @classmethod
-    def load(cls, path: Path) -> ShingleIndex:
-        with np.load(path) as z:
-            return cls(z["flat"], z["offsets"], z["keys"], z["starts"], z["postings"],
-                       z["sizes"])
+    def of_arrays(cls, arrays: Mapping[str, np.ndarray]) -> ShingleIndex:
+        """The index from arrays(), checked: ValueError unless they make a consistent index
+        (a kept file may be corrupt or planted; searching it must not fail later)."""
+        a = {name: typed_array(arrays, name, dtype) for name, dtype in _LAYOUT.items()}
+        n = len(a["offsets"]) - 1
+        require(n >= 0 and len(a["sizes"]) == n and len(a["starts"]) == len(a["keys"]) + 1)
+        require(cuts_ok(a["offsets"], len(a["flat"])))
+        require(cuts_ok(a["starts"], len(a["postings"])))
+        require(bool(np.all(a["keys"][1:] > a["keys"][:-1])))
+        require(ids_within(a["postings"], n) and bool(np.all(a["sizes"] >= 0)))
+        return cls(a["flat"], a["offsets"], a["keys"], a["starts"], a["postings"], a["sizes"])
+
+
+_LAYOUT = {"flat": np.uint32, "offsets": np.int64, "keys": np.uint64, "starts": np.int64,
+           "postings": np.int32, "sizes": np.int32}
+
+
+def require(ok: bool) -> None:
+    if not ok:
+        raise ValueError("inconsistent index arrays")
+
+
+def typed_array(arrays: Mapping[str, np.ndarray], name: str, dtype: type) -> np.ndarray:
+    """arrays[name], a 1-D array of exactly this dtype (native byte order), else ValueError."""
+    a = arrays[name]
+    require(isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype == np.dtype(dtype))
+    return a
+
+
+def cuts_ok(bounds: np.ndarray, total: int) -> bool:
+    """`bounds` cut 0..total into runs in order: starts at 0, never decreases, ends at total."""
+    return (len(bounds) > 0 and int(bounds[0]) == 0 and int(bounds[-1]) == total
+            and bool(np.all(bounds[1:] >= bounds[:-1])))
+
+
+def ids_within(ids: np.ndarray, n: int) -> bool:
+    """Every id is a valid row of n."""
+    return len(ids) == 0 or (int(ids.min()) >= 0 and int(ids.max()) < n)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import JsonStore, digest
+from .cache import CACHE_DIR, JsonStore, digest
 from .dedup import (
     VERSION,
     ArticleParas,
@@ -179,7 +179,9 @@ def check_site(site: Site, *, use_cache: bool = True, archive: bool = True,
     for issue in issues:
         _add_new(report, run.issue(issue.articles))
     if archive and len(issues) > 1:
-        found = _archive(site, issues, run, use_cache, kept, full_scan)
+        problems: list[str] = []
+        found = _archive(site, issues, run, use_cache, kept, full_scan, problems)
+        report.notices += [_UNUSABLE_INDEX[p] for p in dict.fromkeys(problems)]
         if found is None:
             report.archive_checked = False
         else:
@@ -200,11 +202,11 @@ def _add_new(report: Report, findings: Iterable[Finding]) -> None:
 
 def _archive(site: Site, issues: Sequence[Issue], run: RepeatCheck,
              use_cache: bool, kept: dict[str, Any] | None, full_scan: bool,
-             ) -> list[Finding] | None:
+             problems: list[str]) -> list[Finding] | None:
     articles = [a for issue in issues for a in issue.articles]
     entries = [Entry(a.rel, article_key(a), a.year * 10000 + a.issue) for a in articles]
     return check_archive(site.root, entries, lambda k: run.printed(articles[k]), use_cache,
-                         kept, full_scan)
+                         kept, full_scan, problems)
 
 
 # ---------------------------------------------------------------- reporting
@@ -212,6 +214,13 @@ def _archive(site: Site, issues: Sequence[Issue], run: RepeatCheck,
 _KIND_TEXT = {"exact": "lặp nguyên văn", "contained": "nằm trọn trong đoạn khác",
               "joined": "là các đoạn liền trước nối lại",
               "near": "gần giống"}
+# A kept archive index that is there but unusable (dedup_archive.Unreadable reasons).
+_UNUSABLE_INDEX = {
+    "old": f"Chỉ mục đoạn lặp trong {CACHE_DIR}/ do phiên bản bantin khác lập nên không dùng "
+           "được.",
+    "broken": f"Chỉ mục đoạn lặp trong {CACHE_DIR}/ bị hỏng hoặc không do bantin lập nên đã "
+              "bỏ qua.",
+}
 _SCOPE_TEXT = {"article": "trong cùng bài", "issue": "ở bài khác cùng số",
                "archive": "đã đăng ở số trước"}
 
@@ -231,9 +240,10 @@ def summary_line(report: Report, hint: bool = True) -> str:
     """One line for `bantin build` (with a hint to run `bantin dedup`) and `bantin dedup`."""
     removed = sum(f.action == "removed" for f in report.findings)
     warned = len(report.findings) - removed
-    archive = ("" if report.archive_checked else
-               " Chưa so với các số trước: chạy bantin dedup để lập (lại) chỉ mục, các lần "
-               "dựng sau sẽ tự so.")
+    archive = "".join(" " + n for n in report.notices) + (
+        "" if report.archive_checked else
+        " Chưa so với các số trước: chạy bantin dedup để lập (lại) chỉ mục, các lần dựng sau "
+        "sẽ tự so.")
     if not report.findings:
         return (f"Đoạn lặp: không có ({format_count(report.paragraphs)} đoạn đã kiểm tra)."
                 + archive)

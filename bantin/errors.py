@@ -59,7 +59,7 @@ class Diagnostics:
 
     def raise_if_errors(self) -> None:
         if self.errors:
-            raise ContentError(self.errors)
+            raise ContentError(self.errors, self.warnings)
 
 
 class BantinError(Exception):
@@ -71,8 +71,12 @@ class BantinError(Exception):
 class ContentError(BantinError):
     """The sources have errors; every one of them is listed."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], warnings: list[Diagnostic] | None = None,
+                 ) -> None:
         self.diagnostics = diagnostics
+        # Found on the way: shown too, as a warning can explain an error (a misspelt key
+        # next to the missing one it was meant to be).
+        self.warnings = warnings or []
         super().__init__("\n".join(d.format() for d in diagnostics))
 
 

@@ -13,10 +13,11 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
+from .figures import add_figures
 from .text import keep_together
 
 # Bump when the HTML produced for the same Markdown changes (invalidates caches).
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 # How body lines become paragraphs (site.yml `paragraphs`, config.PARAGRAPH_RULES): "lines" —
 # every non-blank line is a paragraph, as Word text pastes; "markdown" — CommonMark soft wraps.
 # Body headings sit below the page's own levels (h1 page, h2 section, h3 article title).
@@ -39,10 +40,14 @@ class Block(NamedTuple):
 
 
 class PhotoRef(NamedTuple):
-    """An image of the body as written: its src (percent-decoded) and file line."""
+    """An image of the body as written: its src (percent-decoded), file line, caption (its
+    alt text) and how it is placed: "figure" (a photo on its own line, with its caption
+    under it), "gallery" (one of a group shown side by side) or "inline" (within text)."""
 
     src: str
     line: int
+    caption: str = ""
+    place: str = "inline"
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,7 @@ def make_parser(rule: str = "lines") -> MarkdownIt:
         md.disable("lheading")
         md.block.ruler.at("paragraph", line_paragraph)
     md.core.ruler.push("nest_plus_lists", nest_plus_lists)
+    add_figures(md)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
@@ -312,16 +318,25 @@ def render_parsed(md: MarkdownIt, parsed: Parsed,
 
 
 def image_refs(tokens: Tokens, first_line: int) -> tuple[PhotoRef, ...]:
-    """The images of rendered tokens, with the file line of the block that shows them."""
+    """The images of rendered tokens, in the order their <img> tags are written, with the
+    file line of the block that shows them, their caption and placement."""
     found: list[PhotoRef] = []
     line = first_line
+    place = "figure"
     for tok in tokens:
         if tok.map:
             line = first_line + tok.map[0]
-        if tok.type == "inline" and tok.children:
-            found += [PhotoRef(unquote(str(c.attrGet("src") or "")), line)
-                      for c in tok.children if c.type == "image"]
+        if tok.type in ("gallery_open", "gallery_close"):
+            place = "gallery" if tok.type == "gallery_open" else "figure"
+        elif tok.type == "photo":
+            found.append(_ref(tok, line, place))
+        elif tok.type == "inline" and tok.children:
+            found += [_ref(c, line, "inline") for c in tok.children if c.type == "image"]
     return tuple(found)
+
+
+def _ref(image: Token, line: int, place: str) -> PhotoRef:
+    return PhotoRef(unquote(str(image.attrGet("src") or "")), line, _inline_text(image), place)
 
 
 def render(md: MarkdownIt, body: str, first_line: int,

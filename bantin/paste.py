@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .figures import is_gallery_intro
 from .markdown import tab_cells
 from .signature import editor_name, is_source
 
@@ -89,6 +90,19 @@ def check_placeholder(lines: list[str], warn: Warn) -> None:
             warn(k, "bài còn dòng mẫu của bantin new", "thay dòng này bằng nội dung bài")
 
 
+def check_empty_gallery(lines: list[str], warn: Warn) -> None:
+    """"Một số hình ảnh:" with no photo after it: the pasted text lost its photos (seed 001's
+    articles end this way when copied out of a PDF or Word)."""
+    for k, line in enumerate(lines):
+        if not (line.rstrip().endswith(":") and is_gallery_intro(line)):
+            continue
+        following = next((n for n in lines[k + 1:] if n.strip()), "")
+        if not following.lstrip().startswith("!["):
+            warn(k, f"dòng “{line.strip()}” không có ảnh nào theo sau",
+                 "chép ảnh vào cạnh tệp .md rồi viết mỗi ảnh một dòng ![chú thích](tên-ảnh.jpg) "
+                 "ngay dưới dòng này, hoặc xóa dòng này")
+
+
 def check_legacy_text(lines: list[str], warn: Warn) -> None:
     """Text typed with a TCVN3 or VNI font reads as gibberish in Unicode."""
     from .legacy import detect_legacy  # tables load on the first article read, not before
@@ -113,4 +127,5 @@ def check_paste(body: str, rule: str, warn: Warn) -> None:
         check_tab_tables(lines, warn)
     check_signature_in_body(lines, warn)
     check_placeholder(lines, warn)
+    check_empty_gallery(lines, warn)
     check_legacy_text(lines, warn)

@@ -12,7 +12,10 @@ import json
 import logging
 import mimetypes
 import re
+import shutil
+import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
@@ -26,11 +29,13 @@ from markupsafe import Markup
 
 from .cache import digest, file_digest
 from .config import SiteConfig
-from .errors import BantinError, Diagnostic
-from .images import IMG_SRC, SCHEME, photos
+from .errors import BantinError, ContentError, Diagnostic
+from .images import IMAGES_VERSION
 from .markdown import Rendered
 from .model import Issue, Site
 from .options import PdfOptions
+from .output import file_name_problem, fill_pdf_name, pdf_name_problem
+from .photos import SCHEME, Photo, SitePhotos, fill, print_copy
 from .targets import Target
 from .text import keep_together
 from .theme import Theme
@@ -42,6 +47,9 @@ if TYPE_CHECKING:
 # Bump when this module changes what it writes for the same inputs (invalidates skipped PDFs).
 PDF_VERSION = "1"
 PRINT_TEMPLATE = "print.html"
+PHOTO_TEMPLATE = "_photo.html"
+PRINT_COPIES = "anh-in"  # in .bantin-cache: each photo at its printed width and 300 dpi
+PRINT_SCHEME = "bantin-anh"
 PRINT_CSS = "print.css"
 # 3 mm bleed and crop marks: the print shop trims the sheet to A4 along the marks.
 PRINT_SHOP_CSS = "@page { bleed: 3mm; marks: crop; }"
@@ -68,17 +76,27 @@ class PdfResult:
 
 
 def pdf_file_name(config: SiteConfig, issue: Issue) -> str:
-    """site.yml's pdf_name with {issue} (18), {number} (18), {label} (01, 18) and {year}."""
-    try:
-        name = config.pdf_name.format(issue=issue.number, number=issue.number,
-                                      label=issue.number_label, year=issue.year)
-    except (KeyError, IndexError, ValueError) as e:
-        raise BantinError(
-            f'pdf_name "{config.pdf_name}" trong site.yml không dùng được ({e}) — '
-            'viết ví dụ pdf_name: "ban-tin-cchc-so-{issue}-{year}.pdf"') from None
-    if "/" in name or "\\" in name or not name.strip(". "):
-        raise BantinError(f'pdf_name "{config.pdf_name}" phải là tên một tệp, không chứa "/"')
-    return name if name.lower().endswith(".pdf") else f"{name}.pdf"
+    """site.yml's pdf_name with {issue} (18), {number} (18), {label} (01, 18) and {year}:
+    only these fields, never str.format (it reads attributes and pads without limit), and
+    the result a plain file name."""
+    hint = 'viết ví dụ pdf_name: "ban-tin-cchc-so-{issue}-{year}.pdf"'
+    shown = config.pdf_name if len(config.pdf_name) <= 80 else config.pdf_name[:79] + "…"
+    why = pdf_name_problem(config.pdf_name)
+    if why is not None:
+        raise ContentError([Diagnostic(
+            "site.yml", None, f'pdf_name "{shown}": {why}',
+            "chỉ dùng {issue}, {number}, {label}, {year}, không thêm gì sau tên trong ngoặc; "
+            + hint)])
+    name = fill_pdf_name(config.pdf_name, {"issue": issue.number, "number": issue.number,
+                                           "label": issue.number_label, "year": issue.year})
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    why = file_name_problem(name)
+    if why is not None:
+        raise ContentError([Diagnostic(
+            "site.yml", None, f'pdf_name "{shown}" cho tên tệp "{name[:80]}": {why}',
+            hint)])
+    return name
 
 
 def variant_path(path: Path, suffix: str) -> Path:
@@ -166,10 +184,13 @@ def _asset_dirs(theme: Theme) -> tuple[Path, ...]:
     return tuple(p.resolve() for p in theme.assets)
 
 
-def _make_fetcher(theme: Theme, assets: dict[str, Path], allowed: tuple[Path, ...]) -> Any:
+def _make_fetcher(theme: Theme, assets: dict[str, Path], allowed: tuple[Path, ...],
+                  copies: Path | None = None) -> Any:
     """A URL fetcher that reads local files only: theme assets (site overrides default by
-    name, so a site can replace print.css and keep the shipped fonts) and photos under the
-    site; never the network, so a build can't hang on an unreachable server."""
+    name, so a site can replace print.css and keep the shipped fonts), files under the site
+    and print copies of photos (`bantin-anh:<name>`: one address wherever the copies are
+    kept, so the PDF's bytes do not depend on it); never the network, so a build can't hang
+    on an unreachable server."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     asset_dirs = _asset_dirs(theme)
@@ -179,6 +200,13 @@ def _make_fetcher(theme: Theme, assets: dict[str, Path], allowed: tuple[Path, ..
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
+            if url.startswith(f"{PRINT_SCHEME}:") and copies is not None:
+                name = url.split(":", 1)[1]
+                if "/" in name or "\\" in name or name.startswith("."):
+                    raise ValueError(f"tên bản in của ảnh không hợp lệ: {name}")
+                path = copies / name
+                mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
             parts = urlsplit(url)
             if parts.scheme != "file":
                 raise ValueError(f"không tải tệp qua mạng khi in PDF: {url}")
@@ -191,21 +219,6 @@ def _make_fetcher(theme: Theme, assets: dict[str, Path], allowed: tuple[Path, ..
                                       {"Content-Type": mime})
 
     return LocalFetcher()
-
-
-def absolute_images(body: str, folder: Path) -> str:
-    """Photo paths in an article are relative to its Markdown file; make them absolute."""
-    if "<img" not in body:
-        return body
-
-    def fix(m: re.Match[str]) -> str:
-        src = html_lib.unescape(m.group(2))
-        if not src or SCHEME.match(src) or src.startswith("#"):
-            return m.group(0)
-        target = (folder / unquote(src.split("?")[0])).resolve()
-        return m.group(1) + html_lib.escape(target.as_uri()) + m.group(3)
-
-    return IMG_SRC.sub(fix, body)
 
 
 @contextmanager
@@ -229,6 +242,23 @@ def captured_warnings() -> Iterator[list[str]]:
         logger.propagate = old_propagate
 
 
+@contextmanager
+def weasyprint_temp(beside: Path) -> Iterator[None]:
+    """WeasyPrint copies the @font-face files of every layout into a new weasyprint-* temp
+    folder (2.5 MB) and removes it only when its FontConfiguration is collected, which a
+    build's workers and `bantin build` (no cyclic collector, os._exit) never do. Its temp
+    files go into a folder of ours beside the PDF for the time of the block, removed after
+    (inside a staging folder, a killed build's is cleared by the next build)."""
+    folder = Path(tempfile.mkdtemp(prefix=".bantin-tmp-", dir=beside))
+    before = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------- rendering
 
 
@@ -239,6 +269,8 @@ class PrintRenderer:
     site: Site
     theme: Theme
     options: PdfOptions = field(default_factory=PdfOptions)
+    photos: SitePhotos | None = None  # the site's photos, resolved; made when first needed
+    copies: Path | None = None  # where print copies of photos are kept (a temporary folder)
     _cache: dict[str, Any] = field(default_factory=dict)  # WeasyPrint's shared image cache
 
     def __post_init__(self) -> None:
@@ -257,14 +289,34 @@ class PrintRenderer:
             raise BantinError(f"thiếu mẫu layouts/{PRINT_TEMPLATE} để in PDF") from None
 
     @cached_property
+    def copy_folder(self) -> Path:
+        """Print copies of photos: kept in the cache, or (building without one) in a
+        temporary folder removed with this renderer."""
+        if self.copies is not None:
+            return self.copies
+        folder = Path(tempfile.mkdtemp(prefix="bantin-anh-in-"))
+        weakref.finalize(self, shutil.rmtree, folder, True)
+        return folder
+
+    @cached_property
     def fetcher(self) -> Any:
         """Made on first use: importing WeasyPrint costs ~0.9 s, a build with nothing to
         render again never pays it."""
-        return _make_fetcher(self.theme, self.assets, (self.site.root,))
+        return _make_fetcher(self.theme, self.assets, (self.site.root,), self.copy_folder)
 
-    def html(self, issue: Issue, rendered: dict[str, Rendered]) -> str:
-        """The final HTML that WeasyPrint lays out."""
-        bodies = {a.rel: absolute_images(rendered[a.rel].html, a.path.parent)
+    def html(self, issue: Issue, rendered: dict[str, Rendered], text_only: bool = False) -> str:
+        """The final HTML that WeasyPrint lays out (`text_only`: photos not copied, for
+        `check`, which only reads the text)."""
+        if self.photos is None:
+            self.photos = SitePhotos(self.site, rendered, dpi=self.options.dpi)
+        macro = self.env.get_template(PHOTO_TEMPLATE).module.print_photo  # type: ignore[attr-defined]
+        def show(photo: Photo) -> str:
+            copy = "" if text_only else print_copy(photo, self.copy_folder, self.options.dpi).name
+            return str(macro({"src": f"{PRINT_SCHEME}:{copy}",
+                              "caption": photo.ref.caption,
+                              "place": photo.ref.place, "mm": photo.print_mm()}))
+
+        bodies = {a.rel: fill(rendered[a.rel].html, self.photos.of(a.rel), show)
                   for a in issue.articles}
         cfg = self.site.config
         return self.template.render(
@@ -307,7 +359,7 @@ class PrintRenderer:
         document_html = self.html(issue, rendered)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         extras: list[Path] = []
-        with captured_warnings() as problems:
+        with captured_warnings() as problems, weasyprint_temp(out_path.parent):
             doc = self.layout(document_html)
             doc.write_pdf(out_path, **self.write_options())
             if self.options.archive:
@@ -407,8 +459,7 @@ def theme_digest(theme: Theme, renderer_assets: dict[str, Path] | None = None,
 
 
 def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: str,
-                 options: PdfOptions, digests: Callable[[Path], str] = file_digest,
-                 issue_key: str | None = None) -> str:
+                 options: PdfOptions, photos: SitePhotos, issue_key: str | None = None) -> str:
     """Everything one issue's PDF depends on: its articles as rendered, its issue file's
     values, the site config, the theme (base) and the photos the articles show.
     `issue_key`: the site writer's digest of the issue and its articles as rendered, when
@@ -416,9 +467,7 @@ def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: 
     parts = [base, repr(options), repr(site.config)]
     parts += [issue_key] if issue_key else [repr(issue), *(rendered[a.rel].html
                                                            for a in issue.articles)]
-    for a in issue.articles:
-        for p in photos(a, rendered[a.rel]):
-            parts.append(digests(p.path) if p.path.is_file() else f"missing:{p.path}")
+    parts += [IMAGES_VERSION, *(photos.key(a.rel) for a in issue.articles)]
     return digest(*parts)
 
 
@@ -434,7 +483,7 @@ def _extra_suffixes(options: PdfOptions) -> tuple[str, ...]:
 
 
 def render_document(root: Path, document_html: str, dest: Path, options: PdfOptions,
-                    ) -> list[str]:
+                    copies: Path | None = None) -> list[str]:
     """Lay out and write one print document made by PrintRenderer.html: the same bytes as
     PrintRenderer.render writes, in a process that has nothing else of the site (serve
     renders PDFs this way, beside the HTML). Returns WeasyPrint's warnings."""
@@ -445,9 +494,9 @@ def render_document(root: Path, document_html: str, dest: Path, options: PdfOpti
 
     theme = load_theme(root)
     assets = theme.asset_files()
-    fetcher = _make_fetcher(theme, assets, (root,))
+    fetcher = _make_fetcher(theme, assets, (root,), copies)
     write = {"dpi": options.dpi, "jpeg_quality": options.jpeg_quality, "cache": {}}
-    with captured_warnings() as problems:
+    with captured_warnings() as problems, weasyprint_temp(dest.parent):
         fonts = FontConfiguration()
         doc = HTML(string=document_html, base_url=root.resolve().as_uri() + "/",
                    url_fetcher=fetcher).render(font_config=fonts, stylesheets=[], **write)
@@ -481,11 +530,13 @@ class PdfTargets:
     def __init__(self, site: Site, rendered: dict[str, Rendered], theme: Theme,
                  options: PdfOptions | None = None,
                  digests: Callable[[Path], str] = file_digest,
-                 issue_keys: dict[tuple[int, int], str] | None = None) -> None:
+                 issue_keys: dict[tuple[int, int], str] | None = None,
+                 photos: SitePhotos | None = None, copies: Path | None = None) -> None:
         self.site = site
         self.rendered = rendered
         self.options = options or PdfOptions()
-        self.renderer = PrintRenderer(site, theme, self.options)
+        self.photos = photos or SitePhotos(site, rendered, digests, dpi=self.options.dpi)
+        self.renderer = PrintRenderer(site, theme, self.options, self.photos, copies)
         self.base = theme_digest(theme, self.renderer.assets, digests)
         self.digests = digests
         self.issue_of: dict[str, Issue] = {}
@@ -498,9 +549,20 @@ class PdfTargets:
             rel = issue_pdf_rel(self.site.config, issue)
             paths = (rel, *(str(variant_path(Path(rel), s)) for s in suffixes))
             key = issue_digest(self.site, issue, self.rendered, self.base, self.options,
-                               self.digests, self.issue_keys.get(issue.key))
+                               self.photos, self.issue_keys.get(issue.key))
             out.append(Target(paths, key, functools.partial(self.make, issue), "pdf"))
             self.issue_of[rel] = issue
+        return out
+
+    def glyph_warnings(self, targets: list[Target]) -> list[Diagnostic]:
+        """Characters the fonts cannot print, in the issues of these (stale) PDF targets,
+        found from their text without laying them out (what `check` can afford)."""
+        out: list[Diagnostic] = []
+        for t in targets:
+            issue = self.issue_of[t.path]
+            html = self.renderer.html(issue, self.rendered, text_only=True)
+            missing = self.renderer.missing_glyphs(issue, html)
+            out += result_warnings(PdfResult(Path(t.path), 0, (), missing), t.path)
         return out
 
     def job(self, target: Target) -> PdfJob:
@@ -521,7 +583,7 @@ def result_warnings(result: PdfResult, rel: str) -> list[Diagnostic]:
         out.append(Diagnostic(rel, None, f"phông chữ kèm theo không có ký tự {chars}",
                               "thay bằng ký tự khác hoặc thêm phông vào assets/fonts/",
                               warning=True))
-    # Missing photos are reported once, with file and line, by images.check_photos.
+    # Photos that cannot be printed are reported once, with file and line, by photos.py.
     out += [Diagnostic(rel, None, f"WeasyPrint: {p}", warning=True)
             for p in result.problems if not p.startswith("Failed to load image")]
     return out

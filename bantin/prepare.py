@@ -57,7 +57,7 @@ class RenderStore:
                 return None
             html, summary, photos = data
             hit = self.memo[key] = Rendered(html, summary, (),
-                                            tuple(PhotoRef(s, n) for s, n in photos), key)
+                                            tuple(PhotoRef(*p) for p in photos), key)
         else:
             self.store.keep(key)
         self.used.add(key)

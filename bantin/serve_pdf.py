@@ -120,7 +120,8 @@ class PdfFollower:
             self._pool = multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=10)
         options = self.builder.options
         problems = self._pool.apply(render_document, (options.root, document, made,
-                                                      options.print_options))
+                                                      options.print_options,
+                                                      job.targets.renderer.copy_folder))
         with self.lock:
             placed = self.builder.put_pdf(job, made, job.notes(document, problems))
         if placed:

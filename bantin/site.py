@@ -4,7 +4,7 @@ renders them with the theme's templates."""
 from __future__ import annotations
 
 import functools
-import json
+import os
 import posixpath
 import shutil
 import uuid
@@ -19,15 +19,18 @@ import jinja2
 import jinja2.meta
 
 from .cache import FileDigests, digest
-from .images import PHOTO_TYPES, RESIZE_VERSION, WEB_MAX_PX, photos, place_web_photo
+from .images import IMAGES_VERSION
 from .markdown import Rendered
 from .model import Article, Issue, Site
 from .output import MARKER
+from .photos import Photo, SitePhotos, fill, write_web_copies
+from .search import search_targets
 from .targets import Target
-from .text import fold, format_count
+from .text import format_count
 from .theme import Theme
 
 VN_OFFSET = "+07:00"
+PHOTO_TEMPLATE = "_photo.html"
 
 
 # Articles per page of a commune's or a section's listing (newest first): a five-year
@@ -152,9 +155,10 @@ class SitePages:
 
     def __init__(self, content: SiteContent, theme: Theme, digests: FileDigests,
                  photo_cache: Path | None = None, env: jinja2.Environment | None = None,
-                 ) -> None:
+                 photos: SitePhotos | None = None) -> None:
         self.c = content
-        self.photo_cache = photo_cache  # scaled-down web photos kept between builds
+        self.photo_cache = photo_cache  # web copies of photos kept between builds
+        self.photos = photos or SitePhotos(content.site, content.rendered, digests)
         self.digests = digests
         self.env = env or page_environment(theme)
         self.theme = theme
@@ -162,15 +166,21 @@ class SitePages:
         self.env.globals.update(config=cfg, sections=content.sections)
         nav = [(s.name, s.url) for s in content.sections]
         self.shell = digest(SITE_VERSION, repr(cfg), repr(nav))
-        self.article_digests = {a.rel: article_digest(a, content.rendered[a.rel])
-                                for a in content.site.articles}
+        self._templates: dict[str, str] = {}
+        self.article_digests = {a.rel: self.article_key(a) for a in content.site.articles}
         self.issue_digests = {i.key: issue_digest(i, self.article_digests)
                               for i in content.site.issues}
         self.communes_digest = digest(*(f"{c.name}\0{c.url}\0{len(c.articles)}"
                                         for c in content.communes))
-        self._templates: dict[str, str] = {}
 
     # -- digests
+    def article_key(self, a: Article) -> str:
+        """An article's fields, rendered body, and the photos its pages show."""
+        key = article_digest(a, self.c.rendered[a.rel])
+        if not self.photos.of(a.rel):
+            return key
+        return digest(key, self.photos.key(a.rel), self.template(PHOTO_TEMPLATE))
+
     def template(self, name: str) -> str:
         """Digest of a template and of every template it extends, includes or imports."""
         if name not in self._templates:
@@ -218,7 +228,7 @@ class SitePages:
                                     lambda: {"title": "Không tìm thấy trang"}))
         out.append(self.page_target("tim-kiem/index.html", "search.html", [],
                                     lambda: {"title": "Tìm kiếm"}))
-        out.append(self.search_target())
+        out += search_targets(site.issues, self.c.rendered, self.article_digests)
         out.append(self.feed_target())
         if self.config.base_url:
             urls = [self.absolute(p) for p in self.pages()]
@@ -235,6 +245,7 @@ class SitePages:
         out = [self.page_target(
             issue.url, "issue.html", [key, str(pdf)],
             lambda: {"issue": issue, "rendered": self.c.rendered, "pdf": pdf,
+                     "bodies": self.bodies(issue.articles, issue.url),
                      "title": f"Bản tin {issue.label}"})]
         arts = issue.articles
         for n, a in enumerate(arts):
@@ -246,6 +257,7 @@ class SitePages:
         arts = issue.articles
         a = arts[n]
         return {"article": a, "issue": issue, "body": self.c.rendered[a.rel], "title": a.title,
+                "body_html": self.bodies([a], a.url)[a.rel],
                 "prev": arts[n - 1] if n else None,
                 "next": arts[n + 1] if n + 1 < len(arts) else None,
                 "commune_url": f"dia-phuong/{a.commune_slug}/index.html"
@@ -293,20 +305,6 @@ class SitePages:
             "entries": self.feed_entries(articles), "feed_id": self.stable_id(""),
             "latest_date": date(2000, 1, 1)})
 
-    def search_target(self) -> Target:
-        """The search index: it shows each article's title, place, section, issue label and
-        summary, all of which the article and issue digests cover."""
-        path = "tim-kiem/chi-muc.js"
-        inputs = digest(SITE_VERSION, path, *(
-            f"{self.article_digests[a.rel]}\0{self.c.issue_of[a.rel].label}"
-            for a in self.c.site.articles))
-
-        def make(dest: Path) -> list[str]:
-            dest.write_text(self.search_index(), encoding="utf-8")
-            return []
-
-        return Target((path,), inputs, make, "text")
-
     def text_target(self, path: str, text: str) -> Target:
         """A file whose text is cheaper to make than to describe: its digest is its text."""
         data = text.encode("utf-8")
@@ -318,29 +316,50 @@ class SitePages:
         return Target((path,), digest(SITE_VERSION, path, text), make, "text")
 
     def photo_targets(self) -> list[Target]:
-        """Each photo next to the issue page and next to its article's page, where the same
-        relative path written in the Markdown finds it; big camera photos are made smaller
-        for the web."""
+        """The web copies of every photo shown, under anh/: one target per photo (its
+        copies are made from one decode), named by its content, so two articles' "anh.jpg"
+        never stand for each other and a photo shown twice is published once."""
         found: dict[str, Target] = {}
-        for issue in self.c.site.issues:
-            issue_dir = issue.url.rsplit("/", 1)[0]
-            for a in issue.articles:
-                article_dir = a.url.rsplit("/", 1)[0]
-                for p in photos(a, self.c.rendered[a.rel]):
-                    if not (p.inside and p.path.is_file()
-                            and p.path.suffix.lower() in PHOTO_TYPES):
-                        continue
-                    inputs = digest(RESIZE_VERSION, str(WEB_MAX_PX), self.digests(p.path))
-                    for folder in (issue_dir, article_dir):
-                        path = posixpath.normpath(f"{folder}/{Path(p.src).as_posix()}")
-                        found.setdefault(path, Target(
-                            (path,), inputs,
-                            functools.partial(self.make_photo, p.path), "photo"))
+        for photo in self.photos.shown():
+            files = tuple(p for p, _, _ in photo.web_files())
+            if files[0] not in found:
+                found[files[0]] = Target(files, digest(IMAGES_VERSION, photo.digest, *files),
+                                         functools.partial(self.make_photo, photo, files),
+                                         "photo")
         return list(found.values())
 
-    def make_photo(self, src: Path, dest: Path) -> list[str]:
-        place_web_photo(src, dest, self.photo_cache)
+    def make_photo(self, photo: Photo, files: tuple[str, ...], dest: Path) -> list[str]:
+        """Write a photo's copies beside `dest` (where its first file goes): from the
+        cache of copies when they are there, else made and kept there."""
+        staged = {p: dest.with_name(dest.name[: -len(posixpath.basename(files[0]))]
+                                    + posixpath.basename(p)) for p in files}
+        if self.photo_cache is None:
+            write_web_copies(photo, staged)
+            return []
+        kept = {p: self.photo_cache / posixpath.basename(p) for p in files}
+        if not all(k.exists() for k in kept.values()):
+            self.photo_cache.mkdir(parents=True, exist_ok=True)
+            write_web_copies(photo, kept)
+        for p in files:
+            _link_or_copy(kept[p], staged[p])
         return []
+
+    def bodies(self, articles: Sequence[Article], page: str, root: str | None = None
+               ) -> dict[str, str]:
+        """The articles' HTML as a page at `page` shows it: each photo replaced by its web
+        copies (linked from `root`: the page's way back to the site root by default); all
+        but the page's first photo load lazily."""
+        root = "../" * page.count("/") if root is None else root
+        macro = self.env.get_template(PHOTO_TEMPLATE).module.web_photo  # type: ignore[attr-defined]
+        seen = 0
+
+        def show(photo: Photo) -> str:
+            nonlocal seen
+            seen += 1
+            return str(macro(photo.web(root, lazy=seen > 1)))
+
+        return {a.rel: fill(self.c.rendered[a.rel].html, self.photos.of(a.rel), show)
+                for a in articles}
 
     def asset_targets(self) -> list[Target]:
         assets = self.theme.asset_files()
@@ -388,25 +407,11 @@ class SitePages:
         for a in articles:
             issue = self.c.issue_of[a.rel]
             entries.append({"article": a, "issue": issue, "body": self.c.rendered[a.rel],
+                            "html": self.bodies([a], "feed.xml", self.config.base_url)[a.rel],
                             "updated": article_date(a, issue), "id": self.stable_id(a.url),
                             "href": self.absolute(a.url) or a.url})
         return entries
 
-    def search_index(self) -> str:
-        """Titles, places and summaries as a script (a JSON fetch would fail from disk)."""
-        entries = [search_entry(a.title, a.url, self.c.issue_of[a.rel].label, a.commune or "",
-                                a.section.name, self.c.rendered[a.rel].summary)
-                   for a in self.c.site.articles]
-        return f"window.BANTIN_CHI_MUC = [{','.join(entries)}];\n"
-
-
-@functools.lru_cache(maxsize=16384)  # every build writes all entries; few of them change
-def search_entry(title: str, url: str, label: str, commune: str, section: str,
-                 summary: str) -> str:
-    """One article in the search index, as JSON."""
-    entry = {"t": title, "u": url, "s": label, "c": commune, "d": summary,
-             "f": fold(" ".join((title, commune, section, label, summary)))}
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
 def article_digest(a: Article, r: Rendered) -> str:
@@ -451,6 +456,14 @@ def _references(env: jinja2.Environment, source: str, name: str, filename: str
     return tuple(jinja2.meta.find_referenced_templates(env.parse(source, name, filename)))
 
 
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """Hard-link (same disk: no copy) or copy a kept file into the output."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
 def copy_to(src: Path, dest: Path) -> list[str]:
     shutil.copyfile(src, dest)
     return []
@@ -459,14 +472,18 @@ def copy_to(src: Path, dest: Path) -> list[str]:
 # Used only to print the PDF; the web pages never load them.
 PRINT_ONLY = ("print.css",)
 FONTS = "fonts/"
+FONT_TYPES = (".ttf", ".otf", ".woff", ".woff2")
 
 
 def web_assets(assets: dict[str, Path]) -> list[str]:
-    """The theme assets the website needs: all but the print stylesheet, and fonts only when
-    a web stylesheet names them (the PDF fonts are ~2.6 MB nobody would download)."""
+    """The theme assets the website needs: all but the print stylesheet, and of the fonts
+    those a web stylesheet names (the web subsets, not the PDF's ~2.6 MB nobody would
+    download), with the licences beside them."""
     css = " ".join(p.read_text(encoding="utf-8", errors="replace")
                    for rel, p in assets.items()
                    if rel.endswith(".css") and rel not in PRINT_ONLY)
-    used_fonts = any(Path(rel).name in css for rel in assets if rel.startswith(FONTS))
+    fonts = {rel for rel in assets if rel.startswith(FONTS) and rel.endswith(FONT_TYPES)}
+    used = {rel for rel in fonts if Path(rel).name in css}
     return [rel for rel in sorted(assets)
-            if rel not in PRINT_ONLY and (used_fonts or not rel.startswith(FONTS))]
+            if rel not in PRINT_ONLY and (not rel.startswith(FONTS) or rel in used
+                                          or (bool(used) and rel not in fonts))]

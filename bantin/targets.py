@@ -5,16 +5,21 @@ missing or was changed by hand) into a staging folder inside the output, and onl
 of them were made renames each into place: a template or PDF error leaves the last good
 output untouched. Files no target makes any more are then removed. The table of what each
 file was made from is kept in .bantin-cache/outputs.json (Lektor keeps such an artifacts
-table; Nikola calls it file_dep).
+table; Nikola calls it file_dep). What a build killed on the way leaves (its staging
+folders, the old tree while swapped out) the next one clears or puts back (`recover`),
+holding the output's lock (output.output_lock).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import posixpath
+import re
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +27,10 @@ from pathlib import Path
 from .cache import CACHE_DIR, write_atomic
 
 STAGING = ".bantin-staging"
+# What bantin versions before the staging folders left beside the output: .public.tmp-PID
+# (the new tree) and .public.old-PID (the old one, while swapped out).
+_LEGACY = re.compile(r"\.(?P<out>.+)\.(?P<kind>tmp|old)-\d+")
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # linux/fcntl.h, linux/fs.h
 TABLE = "outputs.json"
 TABLE_VERSION = 1
 
@@ -153,11 +162,7 @@ def commit(out: Path, stage: Stage, made: Sequence[Target],
            notes: dict[str, tuple[str, ...]], table: Table) -> None:
     """Put every made file into place and record what it was made from."""
     if stage.whole:
-        old = stage_folders(out)[2]
-        if out.exists():
-            os.rename(out, old)
-        os.rename(stage.folder, out)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(stage.folder, out)
         table.files = {}
     dirs: set[Path] = set()
     for k, t in enumerate(made):
@@ -177,9 +182,76 @@ def commit(out: Path, stage: Stage, made: Sequence[Target],
         shutil.rmtree(stage.folder, ignore_errors=True)
 
 
+def swap_in(new: Path, out: Path) -> None:
+    """Put the tree `new` at `out` and remove the one it replaces. One atomic exchange where
+    the system has it (Linux), so that `out` is never missing, even for a moment; else two
+    renames, the old tree put back if the second one fails."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # now the old tree
+        return
+    old = stage_folders(out)[2]
+    os.rename(out, old)
+    try:
+        os.rename(new, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
+                     _RENAME_EXCHANGE) == 0
+
+
 def discard(out: Path) -> None:
     for folder in stage_folders(out)[:2]:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def recover(out: Path) -> bool:
+    """Clear what a build that was killed left (call it holding the output's lock): its
+    staging folders, and the old tree if it was swapped out, put back when the output
+    itself is missing. True when there was anything."""
+    staging, new, old = stage_folders(out)
+    legacy = _legacy_folders(out)
+    restored = False
+    if not out.exists():
+        kept = [p for p in (old, *legacy.get("old", [])) if p.is_dir()]
+        if kept:  # the last good output, out of place when the build was killed
+            os.rename(max(kept, key=lambda p: p.stat().st_mtime_ns), out)
+            restored = True
+    left = [p for p in (staging, new, old, *legacy.get("tmp", []), *legacy.get("old", []))
+            if os.path.lexists(p)]
+    for p in left:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                p.unlink()
+    return restored or bool(left)
+
+
+def _legacy_folders(out: Path) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {}
+    with contextlib.suppress(OSError), os.scandir(out.parent) as it:
+        for e in it:
+            m = _LEGACY.fullmatch(e.name)
+            if m and m["out"] == out.name:
+                found.setdefault(m["kind"], []).append(Path(e.path))
+    return found
 
 
 def prune(out: Path, targets: Iterable[Target], table: Table) -> list[str]:

@@ -52,10 +52,18 @@ def load_theme(root: Path) -> Theme:
     )
 
 
-def template_error_message(exc: jinja2.TemplateError) -> str:
-    """A template error as an editor reads it: the template file and line first."""
+def template_error_message(exc: BaseException, root: Path | None = None) -> str:
+    """A template error as an editor reads it: the template file (relative to the site's
+    folder when it is in it) and line first."""
+
+    def shown(name: str) -> str:
+        if root is not None and Path(name).is_relative_to(root):
+            return Path(name).relative_to(root).as_posix()
+        return name
+
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}: mẫu trang viết sai: {exc.message}"
+        return f"{shown(exc.filename or exc.name or '')}:{exc.lineno}: mẫu trang viết sai: " \
+            f"{exc.message}"
     if isinstance(exc, jinja2.TemplateNotFound):
         return f"không tìm thấy mẫu trang {exc.name}"
     # Undefined names and other render errors: point at the deepest template frame.
@@ -63,7 +71,7 @@ def template_error_message(exc: jinja2.TemplateError) -> str:
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
         if name.endswith((".html", ".xml")):
-            where = f"{name}:{tb.tb_lineno}: "
+            where = f"{shown(name)}:{tb.tb_lineno}: "
         tb = tb.tb_next
     said = re.sub(r"^'(.+)' is undefined$", r"không có biến '\1'", str(exc))
     said = re.sub(r"has no attribute '(.+)'$", r"không có thuộc tính '\1'", said)

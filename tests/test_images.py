@@ -1,128 +1,138 @@
-"""Photos: shown on the issue and article pages, checked with file:line, sources untouched."""
+"""Pixel work: reading phone photos safely, web and print copies, SVG made harmless."""
 
 from __future__ import annotations
 
-import shutil
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from bantin.build import BuildOptions, build
-from bantin.cli import main
+from bantin.images import (
+    Copy,
+    ImageInfo,
+    PhotoProblem,
+    inspect,
+    pillow,
+    sanitize_svg,
+    write_copies,
+)
 
-from .conftest import LOCAL, REPO, write
-from .sitecheck import broken_links
-
-FIXTURE = REPO / "tests" / "fixtures" / "pdf_site"
-ARTICLE = "content/2026/18/xa-tan-ky-ket-qua-cchc-quy-i.md"
-
-
-@pytest.fixture
-def photo_site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root)
-    return root
+GPS_IFD = 0x8825
 
 
-def test_photo_is_next_to_the_issue_and_article_pages(photo_site: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    result = build(BuildOptions(root=photo_site, out=out, pdf=False, use_cache=False))
-    photo = (photo_site / "content/2026/18/anh-hoi-nghi.png").read_bytes()
-    assert (out / "2026/18/anh-hoi-nghi.png").read_bytes() == photo
-    assert (out / "2026/18/xa-tan-ky-ket-qua-cchc-quy-i/anh-hoi-nghi.png").read_bytes() == photo
-    assert broken_links(out) == []
-    assert not [w for w in result.warnings if "ảnh" in w.message]
-
-
-def test_missing_photo_is_a_warning_with_file_and_line(site: Path, capsys: pytest.CaptureFixture[str],
-                                                       ) -> None:
-    path = write(site, "content/2026/18/tan-ky-an-toan.md",
-                 LOCAL + "\n![Hội nghị tại xã](anh-khong-co.jpg)\n")
-    line = path.read_text(encoding="utf-8").split("\n").index(
-        "![Hội nghị tại xã](anh-khong-co.jpg)") + 1
-    before = path.read_bytes()
-    assert main(["build", "--root", str(site)]) == 0
-    err = capsys.readouterr().err
-    assert (f"content/2026/18/tan-ky-an-toan.md:{line}: cảnh báo: không có tệp ảnh "
-            "anh-khong-co.jpg — đặt ảnh cạnh tệp .md") in err
-    assert "Failed to load image" not in err  # said once, in Vietnamese, not by WeasyPrint
-    assert path.read_bytes() == before
-
-
-def test_photo_outside_the_article_folder_and_non_photos(site: Path, tmp_path: Path) -> None:
-    (site / "content/anh-chung.png").write_bytes((FIXTURE / "content/2026/18/anh-hoi-nghi.png")
-                                                 .read_bytes())
-    (site / "content/2026/18/bao-cao.docx").write_bytes(b"PK\x03\x04")
-    write(site, "content/2026/18/tan-ky-an-toan.md",
-          LOCAL + "\n![Ảnh chung](../../anh-chung.png)\n\n![Báo cáo](bao-cao.docx)\n"
-          "\n![Ảnh trên mạng](https://nghean.gov.vn/anh.jpg)\n")
-    out = tmp_path / "out"
-    result = build(BuildOptions(root=site, out=out, pdf=False, use_cache=False))
-    said = [w.format() for w in result.warnings]
-    assert any("ảnh ../../anh-chung.png nằm ngoài thư mục của bài" in s for s in said), said
-    assert any("bao-cao.docx không phải tệp ảnh" in s for s in said), said
-    assert not any("nghean.gov.vn" in s for s in said)
-    assert not (out / "anh-chung.png").exists() and not list(out.rglob("bao-cao.docx"))
-
-
-def test_broken_photo_is_a_warning(photo_site: Path, tmp_path: Path) -> None:
-    photo = photo_site / "content/2026/18/anh-hoi-nghi.png"
-    photo.write_bytes(photo.read_bytes()[:200])  # cut off, as by a failed copy
-    result = build(BuildOptions(root=photo_site, out=tmp_path / "out", use_cache=False))
-    said = [w.format() for w in result.warnings]
-    assert any(s.startswith(f"{ARTICLE}:26: cảnh báo: tệp ảnh anh-hoi-nghi.png bị hỏng")
-               for s in said), said
-
-
-def camera_photo(path: Path) -> bytes:
-    """A 3000x2000 phone photo stored sideways with EXIF orientation 6, as phones do."""
-    import os as os_
-
-    from PIL import Image
-
-    img = Image.frombytes("RGB", (3000, 2000), os_.urandom(3000 * 2000 * 3))
+def phone_photo(path: Path, size: tuple[int, int] = (3000, 2000), orientation: int = 6,
+                quality: int = 90) -> Path:
+    """A phone photo as the camera stores it: sideways pixels with an EXIF orientation,
+    the GPS position and the camera model in its metadata."""
+    img = Image.radial_gradient("L").resize(size).convert("RGB")
+    img.paste((200, 30, 30), (0, 0, size[0] // 4, size[1] // 4))  # a red corner to find
     exif = Image.Exif()
-    exif[0x0112] = 6  # rotate 90° clockwise to display
-    img.save(path, "JPEG", quality=90, exif=exif)
-    return path.read_bytes()
+    exif[0x0112] = orientation
+    exif[0x0110] = "Điện thoại"  # camera model
+    exif.get_ifd(GPS_IFD)[2] = (18.0, 40.0, 12.0)  # latitude: Nghệ An
+    img.save(path, "JPEG", quality=quality, exif=exif)
+    return path
 
 
-def test_big_photos_are_scaled_down_for_the_web_and_kept(photo_site: Path,
-                                                         tmp_path: Path) -> None:
-    from PIL import Image
-
-    article = photo_site / ARTICLE
-    source = photo_site / "content/2026/18/anh-dien-thoai.jpg"
-    original = camera_photo(source)
-    article.write_text(article.read_text(encoding="utf-8")
-                       + "\n![Ảnh chụp bằng điện thoại](anh-dien-thoai.jpg)\n", encoding="utf-8")
-    out = tmp_path / "out"
-    build(BuildOptions(root=photo_site, out=out, pdf=False))
-    web = out / "2026/18/anh-dien-thoai.jpg"
-    with Image.open(web) as img:
-        assert img.size == (1067, 1600)  # upright, longest side 1600 px
-    assert web.stat().st_size < len(original) // 3
-    assert (out / "2026/18/xa-tan-ky-ket-qua-cchc-quy-i/anh-dien-thoai.jpg").read_bytes() \
-        == web.read_bytes()
-    assert source.read_bytes() == original  # the editor's photo is never touched
-    kept = list((photo_site / ".bantin-cache/anh-web").iterdir())
-    assert len(kept) == 1 and kept[0].read_bytes() == web.read_bytes()
-    stamp = kept[0].stat().st_mtime_ns
-    build(BuildOptions(root=photo_site, out=out, pdf=False))
-    assert kept[0].stat().st_mtime_ns == stamp  # not resized again
-    small = (FIXTURE / "content/2026/18/anh-hoi-nghi.png").read_bytes()
-    assert (out / "2026/18/anh-hoi-nghi.png").read_bytes() == small  # small: as it is
+def test_inspect_reads_the_shown_size_and_kind(tmp_path: Path) -> None:
+    info = inspect(phone_photo(tmp_path / "anh.jpg"))
+    assert info == ImageInfo("JPEG", 2000, 3000, False, False)  # orientation 6: portrait
+    png = tmp_path / "logo.png"
+    Image.new("RGBA", (40, 30)).save(png)
+    assert inspect(png) == ImageInfo("PNG", 40, 30, True, False)
 
 
-def test_no_cache_build_still_scales_photos_down(photo_site: Path, tmp_path: Path) -> None:
-    from PIL import Image
+@pytest.mark.parametrize(("make", "code"), [
+    (lambda p: p.write_bytes(b"day khong phai anh"), "not-image"),
+    (lambda p: p.write_bytes(phone_photo(p).read_bytes()[:20000]), "truncated"),
+    (lambda p: Image.new("1", (12000, 10000)).save(p, "PNG"), "bomb"),
+    (lambda p: Image.new("RGB", (20, 20)).save(p, "TGA"), "unsupported"),
+])
+def test_inspect_refuses_what_cannot_be_shown(tmp_path: Path, make, code: str) -> None:
+    path = tmp_path / "anh.jpg"
+    make(path)
+    with pytest.raises(PhotoProblem) as caught:
+        inspect(path)
+    assert caught.value.code == code
 
-    camera_photo(photo_site / "content/2026/18/anh-hoi-nghi.png".replace(".png", ".jpg"))
-    article = photo_site / ARTICLE
-    article.write_text(article.read_text(encoding="utf-8").replace(
-        "anh-hoi-nghi.png", "anh-hoi-nghi.jpg"), encoding="utf-8")
-    out = tmp_path / "out"
-    build(BuildOptions(root=photo_site, out=out, pdf=False, use_cache=False))
-    with Image.open(out / "2026/18/xa-tan-ky-ket-qua-cchc-quy-i/anh-hoi-nghi.jpg") as img:
-        assert max(img.size) == 1600
-    assert not (photo_site / ".bantin-cache").exists()
+
+def test_a_bomb_is_refused_before_decoding_within_limits(tmp_path: Path) -> None:
+    """A 30,000 × 30,000 PNG (900 MP, a few hundred kB on disk) under a 512 MB limit."""
+    bomb = tmp_path / "bom.png"
+    Image.new("1", (30000, 30000)).save(bomb, "PNG")
+    script = textwrap.dedent(f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
+        from bantin.images import PhotoProblem, inspect
+        try:
+            inspect(__import__("pathlib").Path({str(bomb)!r}))
+        except PhotoProblem as p:
+            print(p.code, p.detail)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=30)
+    assert done.stdout.split()[0] == "bomb", done.stderr
+    assert "Warning" not in done.stderr  # no English Pillow warnings reach the editor
+
+
+def test_copies_are_upright_stripped_and_sized(tmp_path: Path) -> None:
+    src = phone_photo(tmp_path / "anh.jpg")
+    info = inspect(src)
+    copies = [Copy(tmp_path / "a-480.webp", 480, "WEBP"), Copy(tmp_path / "a-1440.jpg", 1440,
+                                                                "JPEG")]
+    write_copies(src, info, copies)
+    for c in copies:
+        with Image.open(c.dest) as img:
+            assert img.width == c.width and img.height == round(c.width * 1.5)
+            assert not img.getexif()  # no orientation, camera or GPS left
+            assert "exif" not in img.info and "xmp" not in img.info
+            # the red corner is top right once turned upright (orientation 6: 90° clockwise)
+            r, g, _ = img.convert("RGB").getpixel((img.width - 5, 5))
+            assert r > 150 and g < 90
+    assert os.path.getsize(tmp_path / "a-1440.jpg") < os.path.getsize(src)
+
+
+def test_heic_photos_are_read(tmp_path: Path) -> None:
+    pillow()  # registers the HEIF plugin
+    import pillow_heif
+
+    heic = tmp_path / "IMG_0001.HEIC"
+    pillow_heif.from_pillow(Image.new("RGB", (1200, 900), (20, 120, 40))).save(heic)
+    info = inspect(heic)
+    assert (info.kind, info.width, info.height) == ("HEIF", 1200, 900)
+    write_copies(heic, info, [Copy(tmp_path / "x.jpg", 480, "JPEG")])
+    with Image.open(tmp_path / "x.jpg") as img:
+        assert img.format == "JPEG" and img.size == (480, 360)
+
+
+def test_svg_is_made_harmless(tmp_path: Path) -> None:
+    evil = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
+            b'xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="80" '
+            b'onload="alert(1)"><script>alert(document.cookie)</script>'
+            b'<style>@import url(https://x.example/a.css); rect{fill:url(https://x/a)}</style>'
+            b'<a xlink:href="javascript:alert(2)"><rect width="10" height="10" '
+            b'onclick="alert(3)" style="fill:url(http://x/y)"/></a>'
+            b'<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>'
+            b'<use href="#r"/><circle r="4" fill="red"/></svg>')
+    clean = sanitize_svg(evil).decode()
+    for bad in ("script", "onload", "onclick", "javascript", "foreignObject", "@import",
+                "x.example", "http://x/"):
+        assert bad not in clean, bad
+    assert 'href="#r"' in clean and "<circle" in clean  # the drawing itself stays
+    (tmp_path / "a.svg").write_bytes(evil)
+    assert inspect(tmp_path / "a.svg") == ImageInfo("SVG", 120, 80, True)
+
+
+def test_a_cut_off_photo_is_found_after_weasyprint_is_loaded(tmp_path: Path) -> None:
+    """WeasyPrint makes Pillow accept cut-off files; inspecting must not."""
+    import weasyprint.images  # noqa: F401  - sets ImageFile.LOAD_TRUNCATED_IMAGES
+
+    path = tmp_path / "cat.jpg"
+    path.write_bytes(phone_photo(path).read_bytes()[:30000])
+    with pytest.raises(PhotoProblem) as caught:
+        inspect(path)
+    assert caught.value.code == "truncated"

@@ -78,13 +78,20 @@ def test_feed_and_sitemap_are_valid(sample_out: Path) -> None:
 def test_search_index_lists_every_article(sample_out: Path) -> None:
     import json
 
+    from bantin.search import decode_ids
+
     text = (sample_out / "tim-kiem/chi-muc.js").read_text(encoding="utf-8")
     assert text.startswith("window.BANTIN_CHI_MUC = ")
-    entries = json.loads(text.split(" = ", 1)[1].rstrip().rstrip(";"))
-    assert len(entries) == 9
-    tan_ky = [e for e in entries if e["c"] == "Xã Tân Kỳ"]
-    assert len(tan_ky) == 2 and all("xa tan ky" in e["f"] for e in tan_ky)
-    assert all((sample_out / e["u"]).is_file() for e in entries)
+    years = json.loads(text.split(" = ", 1)[1].rstrip().rstrip(";"))["nam"]
+    assert [(y[0], y[2]) for y in years] == [(2026, [[18, 9]])]
+    chunk = (sample_out / "tim-kiem/bai/2026-18.js").read_text(encoding="utf-8")
+    label, entries = json.loads(chunk.split(",", 1)[1].rstrip().rstrip(");"))
+    assert label == "Số 18 (25/5-29/5/2026)" and len(entries) == 9
+    assert all((sample_out / e[1]).is_file() for e in entries)
+    words = (sample_out / "tim-kiem/tu/2026-k.js").read_text(encoding="utf-8")
+    table = json.loads(words.split(",", 1)[1].rstrip().rstrip(");"))
+    tan_ky = [entries[k][2] for k in decode_ids(table["ky"].split(",")[0], 9)]
+    assert tan_ky.count("Xã Tân Kỳ") == 2
 
 
 def test_site_with_only_content_builds(site: Path, tmp_path: Path) -> None:
@@ -137,7 +144,11 @@ def test_site_layouts_and_assets_override_defaults(site: Path, tmp_path: Path) -
 def test_print_only_assets_stay_out_of_the_website(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(site, out)
-    assert not (out / "assets/print.css").exists() and not (out / "assets/fonts").exists()
+    assert not (out / "assets/print.css").exists()
+    # the web fonts and their licence, never the PDF's 2.6 MB of fonts
+    assert (out / "assets/fonts/web/Tinos-Regular.woff2").is_file()
+    assert (out / "assets/fonts/OFL-Tinos.txt").is_file()
+    assert not list((out / "assets/fonts").glob("*.ttf"))
     # a site stylesheet that uses a shipped font gets the fonts (and their licences)
     write(site, "assets/site.css",
           '@font-face { font-family: T; src: url("fonts/Tinos-Regular.ttf"); }')

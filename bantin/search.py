@@ -1,0 +1,250 @@
+"""The full-text search index of the website, made to be small to download.
+
+A reader's browser gets a small manifest first (tim-kiem/chi-muc.js) and then, for each
+query, only the word files its words need. Everything is a script that calls a global
+function, so the search page works from disk (file://, where fetch() fails) and under any
+sub-path.
+
+    tim-kiem/chi-muc.js        the years, their issues and how many articles each has
+    tim-kiem/tu/<year>-<c>.js  every folded word of that year's articles starting with c
+                               (a-z; "0" for digits) -> the articles it is in, and those
+                               whose title has it
+    tim-kiem/bai/<year>-<n>.js title, address, place and summary of issue n's articles
+
+Articles are numbered within their year, newest first, as the site lists them. A year's
+word files are one target: an edit rebuilds the index of its year only (the current
+year's, nearly always), and an issue's article list only its own file.
+
+Lists of article numbers are written as gaps between numbers, 5 bits a character
+(`_END` ends a number, `_MORE` carries 5 more bits before it); a word in more than half of
+a year's articles may be written as the articles it is *not* in, after "~".
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import itertools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import digest
+from .markdown import Rendered
+from .model import Article, Issue
+from .targets import Target
+from .text import fold
+
+# Bump when the index files change for the same inputs (assets/search.js reads them).
+SEARCH_VERSION = "2"
+MANIFEST = "tim-kiem/chi-muc.js"
+SHARDS = "abcdefghijklmnopqrstuvwxyz0"
+_END = "0123456789abcdefghijklmnopqrstuv"
+_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+_TAG = re.compile(r"<[^>]*>")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def shard_of(word: str) -> str:
+    return word[0] if "a" <= word[0] <= "z" else "0"
+
+
+def shard_path(year: int, shard: str) -> str:
+    return f"tim-kiem/tu/{year}-{shard}.js"
+
+
+def issue_path(issue: Issue) -> str:
+    return f"tim-kiem/bai/{issue.year}-{issue.number}.js"
+
+
+# -- words
+
+@functools.lru_cache(maxsize=65536)  # the same few thousand tokens recur in every article
+def _fold_token(token: str) -> tuple[str, ...]:
+    # fold's own cache is left to whole titles and names.
+    return tuple(w for w in _NOT_WORD.split(fold.__wrapped__(token)) if w)
+
+
+def words(text: str) -> set[str]:
+    """The folded words of a text, as assets/search.js splits a query: "Xã Tân Kỳ, 2.234"
+    -> {"xa", "tan", "ky", "2", "234"}."""
+    return set(itertools.chain.from_iterable(map(_fold_token, set(text.lower().split()))))
+
+
+def plain_text(body_html: str) -> str:
+    text = _TAG.sub(" ", body_html)
+    return html.unescape(text) if "&" in text else text
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One article as the index sees it."""
+
+    article: Article
+    rendered: Rendered
+    label: str  # its issue's label, which the index covers ("Số 18 (25/5-29/5/2026)")
+    key: str  # digest of all of the above (the article's digest and the label)
+
+
+# Words by Doc.key, kept while `serve` runs so an edit folds only the edited article again.
+_MEMO: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+_MEMO_MAX = 50_000
+
+
+def doc_words(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
+    """(every word of the article, the words of its title)."""
+    hit = _MEMO.get(doc.key)
+    if hit is None:
+        a = doc.article
+        title = words(a.title)
+        rest = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
+                         *a.signature, *a.tags, plain_text(doc.rendered.html)))
+        hit = (frozenset(title | words(rest)), frozenset(title))
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[doc.key] = hit
+    return hit
+
+
+# -- encoding
+
+_SMALL = [("" if d < 32 else _MORE[d >> 5]) + _END[d & 31] for d in range(1024)]
+
+
+def _gaps(ids: Sequence[int]) -> str:
+    out = []
+    prev = -1
+    for i in ids:
+        gap = i - prev - 1
+        prev = i
+        if gap < 1024:
+            out.append(_SMALL[gap])
+            continue
+        code = _END[gap & 31]
+        gap >>= 5
+        while gap:
+            code = _MORE[gap & 31] + code
+            gap >>= 5
+        out.append(code)
+    return "".join(out)
+
+
+def encode_ids(ids: Sequence[int], n: int) -> str:
+    """Ascending article numbers (of n) as text: the shorter of the list and "~" + the
+    numbers not in it."""
+    plain = _gaps(ids)
+    if 2 * len(ids) > n:
+        inside = set(ids)
+        other = "~" + _gaps([i for i in range(n) if i not in inside])
+        if len(other) < len(plain):
+            return other
+    return plain
+
+
+def decode_ids(code: str, n: int) -> list[int]:
+    """The inverse of encode_ids (assets/search.js has the same; tests use this one)."""
+    ids: list[int] = []
+    prev, value = -1, 0
+    for ch in code.lstrip("~"):
+        if ch in _MORE:
+            value = (value << 5) | _MORE.index(ch)
+            continue
+        prev += ((value << 5) | _END.index(ch)) + 1
+        ids.append(prev)
+        value = 0
+    if code.startswith("~"):
+        gone = set(ids)
+        return [i for i in range(n) if i not in gone]
+    return ids
+
+
+def year_shards(year: int, docs: Sequence[Doc]) -> dict[str, str]:
+    """Shard letter -> the text of that word file of one year."""
+    every: defaultdict[str, list[int]] = defaultdict(list)
+    titled: defaultdict[str, list[int]] = defaultdict(list)
+    for k, doc in enumerate(docs):
+        all_words, title_words = doc_words(doc)
+        for w in all_words:
+            every[w].append(k)
+        for w in title_words:
+            titled[w].append(k)
+    n = len(docs)
+    by_shard: dict[str, dict[str, str]] = {s: {} for s in SHARDS}
+    for w in sorted(every):
+        code = encode_ids(every[w], n)
+        if w in titled:
+            code += "," + encode_ids(titled[w], n)
+        by_shard[shard_of(w)][w] = code
+    return {s: f"BANTIN_TU({json.dumps(f'{year}-{s}')},{_compact(table)});\n"
+            for s, table in by_shard.items()}
+
+
+def issue_chunk(issue: Issue, rendered: dict[str, Rendered]) -> str:
+    """What a result shows of each article of one issue, in the order of the manifest."""
+    entries = [[a.title, a.url, a.commune or "", rendered[a.rel].summary]
+               for a in issue.articles]
+    key = f"{issue.year}-{issue.number}"
+    return f"BANTIN_BAI({json.dumps(key)},{_compact([issue.label, entries])});\n"
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- targets
+
+def by_year(issues: Sequence[Issue]) -> list[tuple[int, list[Issue]]]:
+    """Issues grouped by year, newest first (as the site lists them)."""
+    years: dict[int, list[Issue]] = {}
+    for issue in issues:
+        years.setdefault(issue.year, []).append(issue)
+    return sorted(years.items(), key=lambda kv: -kv[0])
+
+
+def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
+                   article_digests: dict[str, str]) -> list[Target]:
+    """The manifest, each year's word files (one target) and each issue's article list.
+    The digests name exactly what each file is made from: the articles' digests (text,
+    fields and render), the issue labels, the order, and SEARCH_VERSION."""
+    out: list[Target] = []
+    years = []
+    for year, year_issues in by_year(issues):
+        docs = []
+        for issue in year_issues:
+            label = issue.label
+            docs += [Doc(a, rendered[a.rel], label, digest(article_digests[a.rel], label))
+                     for a in issue.articles]
+            path = issue_path(issue)
+            out.append(Target((path,), digest(SEARCH_VERSION, path, label, *(
+                article_digests[a.rel] for a in issue.articles)),
+                functools.partial(_write_issue, issue, rendered), "text"))
+        paths = tuple(shard_path(year, s) for s in SHARDS)
+        inputs = digest(SEARCH_VERSION, str(year), *(d.key for d in docs))
+        out.append(Target(paths, inputs, functools.partial(_write_year, year, docs), "text"))
+        years.append([year, inputs[:10], [[i.number, len(i.articles)] for i in year_issues]])
+    manifest = f"window.BANTIN_CHI_MUC = {_compact({'v': SEARCH_VERSION, 'nam': years})};\n"
+    out.append(Target((MANIFEST,), digest(SEARCH_VERSION, MANIFEST, manifest),
+                      functools.partial(_write_text, manifest), "text"))
+    return out
+
+
+def _write_text(text: str, dest: Path) -> list[str]:
+    dest.write_text(text, encoding="utf-8")
+    return []
+
+
+def _write_issue(issue: Issue, rendered: dict[str, Rendered], dest: Path) -> list[str]:
+    return _write_text(issue_chunk(issue, rendered), dest)
+
+
+def _write_year(year: int, docs: Sequence[Doc], dest: Path) -> list[str]:
+    # The other files of the target sit beside the main one, named as the stage names it.
+    prefix = dest.name[: -len(Path(shard_path(year, SHARDS[0])).name)]
+    for shard, text in year_shards(year, docs).items():
+        name = prefix + Path(shard_path(year, shard)).name
+        dest.with_name(name).write_text(text, encoding="utf-8")
+    return []
