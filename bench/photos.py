@@ -32,6 +32,7 @@ year: 2026
 week: "25/5-29/5"
 commune: Tân Kỳ
 author: Phòng VHXH Tân Kỳ
+editor: Hương Chi
 order: {n}
 ---
 
@@ -95,7 +96,9 @@ print(json.dumps({"seconds": time.perf_counter() - t, "opened": len(opened),
 
 def run(root: Path, workers: int, cache: bool) -> dict:
     done = subprocess.run([sys.executable, "-c", CHILD, str(root), str(workers),
-                           "1" if cache else "0"], capture_output=True, text=True, check=True)
+                           "1" if cache else "0"], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
