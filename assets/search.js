@@ -10,6 +10,8 @@
   var count = document.getElementById("ket-qua-dem");
   var more = document.getElementById("xem-them");
   var PAGE = 20;
+  // Search once typing pauses: every keystroke's results would load other issues' lists.
+  var TYPING_MS = 200;
   var END = "0123456789abcdefghijklmnopqrstuv";
   var MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
   var VALUE = {};
@@ -29,7 +31,7 @@
   var shown = 0;
 
   window.BANTIN_TU = function (key, table) {
-    shards[key] = { table: table, words: null, ids: {} };
+    shards[key] = { table: table, words: null, ids: Object.create(null) };
   };
   window.BANTIN_BAI = function (key, data) { chunks[key] = data; };
 
@@ -41,7 +43,7 @@
 
   // Words as bantin.search.words splits a text, each once.
   function queryWords(query) {
-    var seen = {};
+    var seen = Object.create(null);
     return fold(query).split(/[^a-z0-9]+/).filter(function (w) {
       if (!w || seen[w]) return false;
       seen[w] = true;
@@ -130,20 +132,27 @@
 
   function say(text) { count.textContent = text; }
 
+  // The list is aria-busy from a keystroke until its results are shown.
+  function busy(on) {
+    if (on) list.setAttribute("aria-busy", "true"); else list.removeAttribute("aria-busy");
+  }
+
   function failed() {
     say("Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.");
+    busy(false);
   }
 
   function search(query) {
     var seq = ++current;
+    busy(true);
     var words = queryWords(query);
     var prefix = !/\s$/.test(query);  // the last word may still be being typed
     list.textContent = "";
     more.hidden = true;
     found = [];
     shown = 0;
-    if (!words.length) { say(""); return; }
-    if (!years.length) { failed(); return; }
+    if (!words.length) { say(""); busy(false); return; }
+    if (!manifest || !manifest.nam) { failed(); return; }
     var files = {};
     years.forEach(function (y) {
       words.forEach(function (w) {
@@ -162,6 +171,7 @@
       found = all;
       if (!found.length) {
         say("Không tìm thấy bài nào. Thử bỏ bớt từ hoặc gõ không dấu.");
+        busy(false);
         return;
       }
       say("Tìm thấy " + formatCount(found.length) + " bài");
@@ -186,6 +196,7 @@
     });
     shown += page.length;
     more.hidden = true;
+    busy(true);
     Promise.all(page.map(function (p) { return load(p[2]); })).then(function () {
       if (seq !== current) return;
       page.forEach(function (p) { list.appendChild(item(chunks[p[0]], p[1])); });
@@ -193,6 +204,7 @@
         more.textContent = "Xem thêm " + Math.min(PAGE, found.length - shown) + " bài";
         more.hidden = false;
       }
+      busy(false);
     }, function () { if (seq === current) failed(); });
   }
 
@@ -215,5 +227,10 @@
   var q = new URLSearchParams(window.location.search).get("q") || "";
   input.value = q;
   search(q);
-  input.addEventListener("input", function () { search(input.value); });
+  var typing = 0;
+  input.addEventListener("input", function () {
+    busy(true);
+    clearTimeout(typing);
+    typing = setTimeout(function () { search(input.value); }, TYPING_MS);
+  });
 })();

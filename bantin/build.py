@@ -14,7 +14,8 @@ import itertools
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -26,11 +27,11 @@ from .cache import CACHE_DIR, FileDigests, JsonStore
 from .content import LoadCache, load, load_site
 from .dedup import ArticleParas, Finding, Report, check_issue
 from .dedup_site import RepeatCheck, check_site, format_finding, summary_line
-from .errors import Diagnostic, Diagnostics
+from .errors import Diagnostic, Diagnostics, UsageError
 from .markdown import Rendered
 from .model import Site
 from .options import BuildOptions
-from .output import check_output_dir, output_lock
+from .output import MARKER, check_output_dir, output_lock
 from .photos import WEB_COPIES, SitePhotos
 from .prepare import Prepared, RenderStore, accept, cached_renders, prepare
 from .site import SitePages, collect, page_environment
@@ -86,6 +87,7 @@ class Plan:
     dedup: Report | None
     read_line: str
     table: Table
+    prints: list[Target] = field(default_factory=list)  # print files, for the print folder
 
     def pdf_notes(self) -> list[Diagnostic]:
         """The warnings kept with the PDFs (rendered now or by an earlier build)."""
@@ -210,6 +212,37 @@ def print_targets(site: Site, rendered: dict[str, Rendered], theme: Theme,
                       photos, copies)
 
 
+PRINT_TABLE = "print-outputs.json"
+PRINT_MARKER_TEXT = ("Thư mục bản in do bantin tạo: bản gửi nhà in, bản A3 gấp đôi, bản lưu "
+                     "trữ. Không đưa thư mục này lên cổng thông tin; các lần dựng sau giữ "
+                     "nguyên tệp ở đây.\n")
+
+
+class PrintTable(Table):
+    """What each file of the print folder was made from: a table of its own, as the print
+    folder is kept apart from the output (and never pruned: later builds keep its files)."""
+
+    def __init__(self, root: Path, folder: Path, enabled: bool = True) -> None:
+        super().__init__(root, folder, enabled=False)
+        self.path = root / CACHE_DIR / PRINT_TABLE
+        self.enabled = enabled
+        self.files = self._read() if enabled else {}
+
+
+def check_print_dir(folder: Path, out: Path, root: Path) -> None:
+    """The print folder: never in the published output (nor holding it), and like the
+    output never a folder of sources or of someone else's files."""
+    if folder.is_relative_to(out) or out.is_relative_to(folder):
+        raise UsageError(f"thư mục bản in {folder} trùng, nằm trong hoặc chứa thư mục xuất "
+                         f"{out} (thư mục đưa lên cổng thông tin) — chọn thư mục khác, ví dụ "
+                         "--print-dir in-an")
+    try:
+        check_output_dir(folder, root)
+    except UsageError as exc:
+        raise UsageError(str(exc).replace("thư mục xuất", "thư mục bản in")
+                         .replace("--out public", "--print-dir in-an")) from None
+
+
 class Builder:
     """Builds one site again and again (the `serve` loop keeps one), each build making only
     what changed. `build` raises ContentError, BantinError or a Jinja2 error and then leaves
@@ -246,6 +279,8 @@ class Builder:
         see `_build`."""
         out = self.options.out.resolve()
         check_output_dir(out, self.options.root)
+        if self.options.pdf and self.options.print_options.variants:
+            check_print_dir(self.options.prints, out, self.options.root.resolve())
         with output_lock(out):
             if recover(out):
                 self.say("Đã dọn các thư mục tạm của một lần dựng trước bị ngắt giữa chừng.")
@@ -269,9 +304,14 @@ class Builder:
         todo = plan.stale
         later = [t for t in todo if t.kind == "pdf"] if self.pdf_later else []
         todo = [t for t in todo if t not in later]
-        written, removed = self.write(out, plan.targets, todo, table)
+        with self.print_files(plan) as printed:
+            written, removed = self.write(out, plan.targets, todo, table)
         lap("write")
         self.say_pdfs(len(plan.pdf_targets), sum(t.kind == "pdf" for t in todo))
+        if plan.prints:
+            self.say_prints(len(plan.prints), len(printed))
+            inputs.update(uptodate.snapshot_files(
+                [str(self.options.prints / p) for t in plan.prints for p in t.paths]))
         self.save()
         table.save()
         lap("save")
@@ -338,7 +378,8 @@ class Builder:
         todo = stale(targets, self.table)
         lap("stale")
         return Plan(site, rendered, photos, pages, printing, targets, pdf_targets, todo,
-                    warnings, dedup, read_line, self.table)
+                    warnings, dedup, read_line, self.table,
+                    printing.print_targets() if printing else [])
 
     def dry_run(self) -> CheckResult:
         """What `build` would report, writing nothing to the output: every stale page is
@@ -406,6 +447,38 @@ class Builder:
                      + (f", giữ nguyên {format_count(kept)} bản không đổi" if kept else ""))
         elif total:
             self.say(f"  … không cần in lại PDF: {format_count(kept)} bản không đổi")
+
+    def say_prints(self, total: int, made: int) -> None:
+        kept = f"{format_count(total - made)} bản không đổi" if total > made else ""
+        done = f"đã in {format_count(made)} bản" if made else ""
+        self.say(f"  … bản in trong {self.options.prints}: "
+                 + ", ".join(s for s in (done, kept) if s))
+
+    @contextmanager
+    def print_files(self, plan: Plan) -> Iterator[list[Target]]:
+        """The stale print files, made into the print folder's staging folder (holding its
+        lock) before the block writes the output, put in place after it; thrown away if
+        either fails. Files already there stay: a plain build never removes them."""
+        if not plan.prints:
+            yield []
+            return
+        folder, o = self.options.prints, self.options
+        table = PrintTable(o.root, folder, enabled=o.use_cache)
+        with output_lock(folder):
+            if recover(folder):
+                self.say("Đã dọn các thư mục tạm của một lần in trước bị ngắt giữa chừng.")
+            todo = stale(plan.prints, table)
+            stage = open_stage(folder, whole=False)
+            try:
+                notes = make_targets(todo, stage, o.workers, self.say)
+                yield todo
+            except BaseException:
+                discard(folder)
+                raise
+            commit(folder, stage, todo, notes, table)
+            if not (folder / MARKER).exists():
+                (folder / MARKER).write_text(PRINT_MARKER_TEXT, encoding="utf-8")
+            table.save()
 
     def write(self, out: Path, targets: list[Target], todo: list[Target], table: Table
               ) -> tuple[list[str], list[str]]:

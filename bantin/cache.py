@@ -88,14 +88,17 @@ _FINDING = (str, str, str, str, int, str, int, _NUM, str)  # dedup_site._finding
 _PHOTO_REF = (str, int, str, str)  # markdown.PhotoRef
 
 
+def _folded(value: Any, types: tuple[type | tuple[type, ...], ...]) -> bool:
+    """A finding row, with or without its trailing list of folded lines (`also`)."""
+    return _is_row(value, types) or (isinstance(value, list) and len(value) == len(types) + 1
+                                     and _is_row(value[:-1], types) and _ints(value[-1]))
+
+
 def _dedup_shape(key: str, v: Any) -> bool:
     if key.startswith("a"):  # an article's result (dedup_site._result_json)
         return (isinstance(v, list) and len(v) == 3 and type(v[0]) is int and _ints(v[2])
-                and isinstance(v[1], list) and all(
-                    _is_row(f, _LOCAL) or (isinstance(f, list) and len(f) == 7
-                                           and _is_row(f[:6], _LOCAL) and _ints(f[6]))
-                    for f in v[1]))
-    return isinstance(v, list) and all(_is_row(f, _FINDING) for f in v)  # an issue's
+                and isinstance(v[1], list) and all(_folded(f, _LOCAL) for f in v[1]))
+    return isinstance(v, list) and all(_folded(f, _FINDING) for f in v)  # an issue's
 
 
 def _photo_shape(_key: str, v: Any) -> bool:

@@ -11,7 +11,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__, uptodate
 from .errors import BantinError, ContentError, Diagnostic, UsageError
@@ -36,13 +36,26 @@ _ARGPARSE_MESSAGES = [
 class VietnameseParser(argparse.ArgumentParser):
     """argparse with Vietnamese usage errors (exit code 2)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands: dict[str, argparse.ArgumentParser] = {}  # the commands' own parsers
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> argparse.Namespace:
+        """An unknown option is told by its command's parser: its usage, its help."""
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            where = self.commands.get(getattr(parsed, "command", None) or "", self)
+            where.error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
     def error(self, message: str) -> NoReturn:
         for pattern, repl in _ARGPARSE_MESSAGES:
             if re.search(pattern, message):
                 message = re.sub(pattern, repl, message)
                 break
         self.print_usage(sys.stderr)
-        self.exit(2, f"lỗi: {message}\nXem hướng dẫn: bantin {self.prog.split()[-1]} -h\n")
+        # prog is "bantin" or "bantin build": the help of this very parser
+        self.exit(2, f"lỗi: {message}\nXem hướng dẫn: {self.prog} -h\n")
 
     def format_usage(self) -> str:
         return super().format_usage().replace("usage:", "Cách dùng:", 1)
@@ -83,6 +96,9 @@ def make_parser() -> VietnameseParser:
                         "(…-a3-gap-doi.pdf)")
     b.add_argument("--archive", action="store_true",
                    help="thêm bản PDF/A để lưu trữ lâu dài (…-luu-tru.pdf)")
+    b.add_argument("--print-dir", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="nơi ghi các bản in (--print-shop, --booklet, --archive), không đưa lên "
+                        "cổng thông tin; mặc định: <root>/in-an")
     s = sub.add_parser("serve", add_help=False,
                        help="xem trước khi viết: dựng, mở trang trên máy, tự dựng lại và tải lại "
                             "trang mỗi khi lưu bài")
@@ -121,6 +137,7 @@ def make_parser() -> VietnameseParser:
     i.add_argument("files", nargs="+", type=Path, metavar="TỆP",
                    help="các tệp .docx, .txt hoặc .md cần nhập")
     _article_options(i)
+    parser.commands = dict(sub.choices)
     return parser
 
 
@@ -167,7 +184,8 @@ def run_build(args: argparse.Namespace) -> int:
         raise UsageError("--no-pdf không đi cùng --print-shop, --booklet hay --archive — "
                          "bỏ một trong hai")
     options = BuildOptions(root=root, out=out, drafts=args.drafts, pdf=not args.no_pdf,
-                           use_cache=not args.no_cache, print_options=printing)
+                           use_cache=not args.no_cache, print_options=printing,
+                           print_dir=args.print_dir.resolve() if args.print_dir else None)
     started = time.perf_counter()
     taken = uptodate.take(root) if options.use_cache else None
     summary = uptodate.unchanged(root, out, options, taken) if taken else None
@@ -192,6 +210,11 @@ def run_build(args: argparse.Namespace) -> int:
     pdf = f", {format_count(summary.issues)} bản PDF" if options.pdf else ""
     print(f"Xong: {format_count(summary.pages)} trang web{pdf}, "
           f"{format_count(summary.issues)} số bản tin, vào {out} trong {seconds} giây.")
+    # every issue has each print file asked for (made now, or unchanged and kept)
+    prints = summary.issues * printing.variants if options.pdf else 0
+    if prints:
+        print(f"Bản in: {format_count(prints)} bản PDF vào {options.prints} (để in và lưu "
+              "trữ, không đưa lên cổng thông tin).")
     return 0
 
 
@@ -205,7 +228,8 @@ def run_dedup_command(args: argparse.Namespace) -> int:
 def run_dedup(root: Path, *, json_output: bool, fix: bool, yes: bool, verbose: bool) -> int:
     """`bantin dedup`: print the findings (or JSON); with `fix`, rewrite the sources.
 
-    Exit code 0, or 1 when --fix was declined. Content errors raise ContentError as in `check`.
+    Exit code 0 (also when --fix was declined). Content errors raise ContentError as in
+    `check`.
     """
     from .content import load
     from .dedup_site import SHOW_FINDINGS, check_site, format_finding, summary_line
@@ -281,6 +305,9 @@ def run_new(args: argparse.Namespace) -> int:
                        commune=args.commune, section=args.section, editor=args.editor,
                        week=args.week, default_week=_this_week())
     print(f"Đã tạo {path}")
+    print("Bài mới là bài nháp (draft: true): chưa lên trang web, chưa vào bản PDF.\n"
+          "  Xem trước: bantin serve --drafts (hoặc bantin build --drafts)\n"
+          "  Đăng bài: viết xong thì xóa dòng draft: true ở phần khai báo đầu tệp.")
     return 0
 
 

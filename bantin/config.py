@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .errors import Diagnostics
 from .sourcefile import YamlDoc, clip, load_yaml_file
 from .text import closest, slugify
@@ -85,7 +87,43 @@ def _sections(doc: YamlDoc, path: Path, diags: Diagnostics) -> tuple[Section, ..
     else:
         local = names[1] if len(names) > 1 else None
     slugs = [slugify(n) or f"chuyen-muc-{i + 1}" for i, n in enumerate(names)]
+    names, slugs = _unique_sections(names, slugs, doc, path, diags)
     return tuple(Section(n, s, n == local) for n, s in zip(names, slugs, strict=True))
+
+
+def _unique_sections(names: tuple[str, ...], slugs: list[str], doc: YamlDoc, path: Path,
+                     diags: Diagnostics) -> tuple[tuple[str, ...], list[str]]:
+    """A section named twice (or two whose pages would share an address) would print every
+    article of it twice: an error at the second entry, which is then left out."""
+    seen: dict[str, str] = {}
+    kept: list[int] = []
+    for i, (name, slug) in enumerate(zip(names, slugs, strict=True)):
+        first = seen.get(name.casefold()) or seen.get(slug)
+        if first is None:
+            seen[name.casefold()] = seen[slug] = name
+            kept.append(i)
+            continue
+        same = first.casefold() == name.casefold()
+        diags.error(path, _item_line(path, "sections", i) or doc.line("sections"),
+                    f'chuyên mục "{clip(name, 80)}" '
+                    + ("có hai lần trong sections" if same
+                       else f'trùng địa chỉ trang "{slug}" với chuyên mục "{clip(first, 80)}"'),
+                    "xóa dòng này" if same else "đổi tên một trong hai chuyên mục")
+    return tuple(names[i] for i in kept), [slugs[i] for i in kept]
+
+
+def _item_line(path: Path, key: str, index: int) -> int | None:
+    """The file line of item `index` of the list under `key` (YamlDoc keeps only the lines
+    of keys); None if it cannot be told. Read again only when an error needs it."""
+    try:
+        with path.open(encoding="utf-8-sig") as f:
+            text = f.read(1 << 20)  # read and checked once already: this is a re-read
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        value = next(v for k, v in node.value if k.value == key)
+        return int(value.value[index].start_mark.line) + 1
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, IndexError, TypeError,
+            StopIteration):
+        return None
 
 
 def _default_config() -> SiteConfig:

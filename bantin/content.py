@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import os
 import re
+import stat
 from collections import defaultdict
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
@@ -29,8 +31,8 @@ from .model import (
 from .output import windows_reserved
 from .paste import check_paste
 from .signature import blank_lines, find_signature, repeated_key
-from .sourcefile import YamlDoc, clip, decode_source, load_yaml_file, parse_yaml, read_bytes
-from .text import closest, slugify
+from .sourcefile import YamlDoc, clip, decode_source, load_yaml_file, parse_yaml
+from .text import closest, format_count, slugify
 from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
 
 ARTICLE_KEYS = (
@@ -227,13 +229,14 @@ def _section_of(chk: _Checker, config: SiteConfig, has_commune: bool) -> Section
 _NEEDED_KEYS = ("title", "issue", "year", "week", "editor", "commune")
 
 
-def _misspellings(data: dict[str, Any]) -> dict[str, str]:
+def _misspellings(data: dict[str, Any], weekly: bool) -> dict[str, str]:
     """Needed keys that are absent, each with the unknown key that is likely it."""
+    needed = [k for k in _NEEDED_KEYS if weekly or k != "week"]
     found: dict[str, str] = {}
     for key in data:
         if key not in ARTICLE_KEYS:
-            near = closest(str(key), _NEEDED_KEYS)
-            if near is not None and data.get(near) is None and near not in found:
+            near = closest(str(key), ARTICLE_KEYS)
+            if near in needed and data.get(near) is None and near not in found:
                 found[near] = key
     return found
 
@@ -275,7 +278,7 @@ def build_article(
 ) -> Article | None:
     """Validate one article's front matter; None (with errors recorded) when invalid."""
     data = doc.data
-    chk = _Checker(path, doc, diags, _misspellings(data))
+    chk = _Checker(path, doc, diags, _misspellings(data, config.weekly))
     _check_unknown_keys(chk)
     title = chk.text("title", True, 'thêm dòng title: "Tiêu đề bài viết"')
     issue = chk.integer("issue", 1, 9999, True, "viết số bản tin, ví dụ issue: 18")
@@ -468,17 +471,18 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
     said: list[list[Diagnostic]] = [[] for _ in paths]
     todo: list[tuple[int, Path, bytes, str]] = []
     mine = Diagnostics(root=diags.root)
+    bases = site_bases(diags.root) if diags.root is not None else ()
     for k, path in enumerate(paths):
         before = len(mine.items)
         key = _unchanged(cache, path, config) if cache and str(path) not in changed else None
-        hit = cache.get(key, path, mine) if cache and key else (False, None)
+        hit = cache.get(key, path, mine, config) if cache and key else (False, None)
         if not hit[0]:
-            data = read_bytes(path, mine)
+            data = read_source(path, mine, bases)
             if data is not None:
                 key = source_key(config_key(config), path, data)
                 if cache is not None:
                     _stamp(cache, path, config, key)
-                    hit = cache.get(key, path, mine)
+                    hit = cache.get(key, path, mine, config)
                 if not hit[0]:
                     todo.append((k, path, data, key))
         found[k], said[k] = hit[1], mine.items[before:]
@@ -558,29 +562,236 @@ def _read_article(path: Path, data: bytes, config: SiteConfig,
     if doc is None:
         return None
     rel = diags.rel(path)
-    return build_article(path, rel, doc, body, body_line, config, diags, origin)
+    article = build_article(path, rel, doc, body, body_line, config, diags, origin)
+    # the body as printed (its closing signature lines blanked) when the article is valid
+    fits = body_fits(path, article.body if article else body, body_line, config.paragraphs,
+                     diags)
+    return article if fits else None
 
 
-def find_sources(root: Path) -> list[Path]:
-    """Markdown files under content/, skipping hidden folders and files, in path order."""
+MAX_TABLE_ROWS = 2_000  # ~50 printed pages; 20,000 rows took 106 s and 1.4 GB to print
+_DEEP_PREFIX = 10  # columns of indentation, list markers and ">" before a line's text
+_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{3,}", re.M)
+
+
+def _may_nest_deeply(body: str) -> bool:
+    """Whether a line could open a list or quote as deep as markdown-it stops following
+    (20 levels: a list takes two and at least two columns of the line's prefix, a quote one
+    and one column, and the line has its own marker): only then is the body parsed here.
+    Pushed-right lines (signatures) have no marker."""
+    return any(len(m.group().expandtabs(4)) >= _DEEP_PREFIX and m.group().strip()
+               for m in _PREFIX.finditer(body))
+
+
+def body_fits(path: Path, body: str, body_line: int, rule: str, diags: Diagnostics) -> bool:
+    """No list or quote nested past what the parser follows (it would drop the rest of the
+    article from page and PDF without a word) and no more table rows than print takes.
+    Tables are counted from the text (parsing 20,000 rows takes seconds); the body is
+    parsed only when a line may be nested that deep."""
+    if body.count("\n") > MAX_TABLE_ROWS and ("|" in body or "\t" in body):
+        total = 0
+        for start, rows in _tables(body.split("\n")):
+            total += rows
+            if total > MAX_TABLE_ROWS:
+                what = (f"bảng dài {format_count(rows)} dòng" if rows == total
+                        else f"các bảng của bài tới bảng này dài {format_count(total)} dòng")
+                diags.error(path, body_line + start, f"{what}, quá giới hạn "
+                            f"{format_count(MAX_TABLE_ROWS)} dòng bảng một bài: bản in sẽ rất "
+                            "lâu và rất nặng", "tách bảng sang nhiều bài, hoặc đính kèm số "
+                            "liệu thành tệp riêng (PDF, Excel) và chỉ đưa phần tóm tắt vào bài")
+                return False  # not parsed below: that is what takes so long
+    if not _may_nest_deeply(body):
+        return True
+    from .markdown import parser, too_deep  # loads markdown-it only for such bodies
+
+    md = parser(rule)
+    deep = too_deep(md.block.parse(body, md, {}, []) or [], md.options.maxNesting)
+    if deep is None:
+        return True
+    levels = md.options.maxNesting // 2
+    diags.error(path, body_line + deep, "danh sách hoặc trích dẫn lồng nhau quá sâu: từ dòng "
+                "này, phần còn lại của danh sách (và của bài) sẽ bị mất khỏi trang web và bản "
+                "in", f"danh sách chỉ lồng tối đa {levels - 1} tầng (mỗi tầng thụt vào thêm "
+                f"vài dấu cách), trích dẫn tối đa {2 * levels - 1} dấu >; bỏ bớt thụt đầu dòng")
+    return False
+
+
+_DELIMITER = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+# Blocks that end a table (markdown-it's "blockquote" terminators): quote, heading, fence,
+# list item, rule.
+_ENDS_TABLE = re.compile(r" {0,3}(?:[>#]|```|~~~|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))")
+
+
+def _tables(lines: list[str]) -> list[tuple[int, int]]:
+    """(0-based line, rows) of each table as markdown-it splits them, from the text: a "|"
+    header over a "---|---" line and the non-blank lines below it up to another block; or
+    consecutive lines pasted from a Word table (tab-separated). Never fewer rows than the
+    parser makes."""
+    found: list[tuple[int, int]] = []
+    k = 0
+    while k < len(lines) - 1:
+        end = k
+        if "|" in lines[k] and "-" in lines[k + 1] and _DELIMITER.fullmatch(lines[k + 1]):
+            end = k + 2
+            while end < len(lines) and lines[end].strip() and not _ENDS_TABLE.match(lines[end]):
+                end += 1
+            found.append((k, end - k - 1))  # the "---" line is no row
+        elif "\t" in lines[k].strip():
+            while end < len(lines) and "\t" in lines[end].strip():
+                end += 1
+            if end - k >= 2:
+                found.append((k, end - k))
+        k = max(end, k + 1)
+    return found
+
+
+def find_sources(root: Path, diags: Diagnostics | None = None) -> list[Path]:
+    """Markdown files under content/, skipping hidden folders and files, in path order.
+
+    A folder that cannot be read, or a link (symlink) that loops, is broken or leads out of
+    the site, is an error in `diags`, never skipped in silence: the build then stops and
+    the portal keeps what it has, instead of losing an issue or publishing a file of the
+    machine."""
+    diags = diags if diags is not None else Diagnostics(root=root)
+    bases = site_bases(root)
     found: list[str] = []
+    walked: dict[tuple[int, int], str] = {}  # folders read, by identity: links may loop
 
     def walk(folder: str) -> None:
         try:
+            st = os.stat(folder)
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)  # a sorted walk: sorted paths
-        except OSError:
+        except OSError as exc:
+            cannot_read(diags, folder, exc, folder=True)
+            return
+        first = walked.setdefault((st.st_dev, st.st_ino), folder)
+        if first != folder:
+            error_at(diags, folder, f"thư mục này là liên kết (symlink) tới thư mục "
+                        f"{diags.rel(first)} đã đọc rồi: các bài sẽ bị đọc hai lần hoặc "
+                        "lặp vô tận", "xóa liên kết này")
             return
         for e in entries:
-            if e.name.startswith("."):
-                continue
-            if e.is_dir():
-                walk(e.path)
-            elif e.name.endswith(".md"):
-                found.append(e.path)
+            if not e.name.startswith("."):
+                _visit(e)
+
+    def _visit(e: os.DirEntry[str]) -> None:
+        try:
+            link, is_dir = e.is_symlink(), e.is_dir()  # is_dir follows the link
+        except OSError:  # a link that loops
+            link, is_dir = True, False
+        if link:
+            problem = link_problem(e.path, bases, wanted=is_dir or e.name.endswith(".md"))
+            if problem is not None:
+                error_at(diags, e.path, *problem)
+                return
+        if is_dir:
+            walk(e.path)
+        elif e.name.endswith(".md"):
+            found.append(e.path)
 
     walk(str(root / "content"))
     return [Path(p) for p in found]
+
+
+def site_bases(root: Path) -> tuple[str, ...]:
+    """Where sources may really be: inside the site, or inside content/ when the site's
+    owner made content/ itself a link (to a shared folder)."""
+    return tuple(dict.fromkeys(os.path.realpath(p) for p in (root, root / "content")))
+
+
+def link_problem(path: str, bases: tuple[str, ...], wanted: bool = True,
+                 ) -> tuple[str, str] | None:
+    """(message, hint) for a link under content/ that loops, or that is a folder or .md
+    (`wanted`) and is broken or leads out of the site; None for a link bantin may follow."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return ("liên kết (symlink) vòng: trỏ về chính nó hoặc qua lại giữa các liên kết",
+                    "xóa liên kết này, hoặc chép tệp (thư mục) thật vào chỗ của nó")
+        if not wanted:
+            return None
+        return ("liên kết (symlink) trỏ tới tệp không còn",
+                "xóa liên kết này, hoặc chép tệp thật vào chỗ của nó")
+    real = os.path.realpath(path)
+    if wanted and bases and not any(os.path.commonpath((real, b)) == b for b in bases):
+        return (f"liên kết (symlink) trỏ ra ngoài thư mục trang ({clip(real, 120)}): bantin "
+                "không đọc tệp nằm ngoài trang", "chép tệp (thư mục) vào trong thư mục của "
+                "trang thay cho liên kết")
+    return None
+
+
+def error_at(diags: Diagnostics, path: str | Path, message: str, hint: str) -> None:
+    """diags.error for a path that may be a looping link: named by its folder, which
+    resolves (resolving the path itself raises)."""
+    head, name = os.path.split(path)
+    diags.items.append(Diagnostic(f"{diags.rel(head)}/{name}", None, message, hint))
+
+
+_OS_REASONS = {
+    errno.EACCES: "không có quyền đọc", errno.EPERM: "không có quyền đọc",
+    errno.ENOENT: "đã bị xóa hoặc đổi tên trong lúc dựng", errno.ELOOP: "liên kết vòng",
+    errno.EIO: "lỗi đọc ổ đĩa", errno.ENAMETOOLONG: "đường dẫn quá dài",
+    errno.ENOTDIR: "đường dẫn bị đổi trong lúc dựng", errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+    errno.ENFILE: "mở quá nhiều tệp cùng lúc",
+}
+
+
+def cannot_read(diags: Diagnostics, path: str | Path, exc: OSError, folder: bool = False,
+                ) -> None:
+    """An error, in Vietnamese, for a source file or folder the system refused to read."""
+    reason = _OS_REASONS.get(exc.errno or 0,
+                             f"lỗi hệ thống {errno.errorcode.get(exc.errno or 0, exc.errno)}")
+    if folder:
+        error_at(diags, path, f"không đọc được thư mục ({reason}): các bài trong đó sẽ "
+                    "không được dựng", "cấp quyền đọc thư mục cho tài khoản chạy bantin (hoặc "
+                    "chuyển các bài sang thư mục khác) rồi dựng lại; bản đang đăng được giữ "
+                    "nguyên cho tới lúc đó")
+    else:
+        error_at(diags, path, f"không đọc được tệp ({reason})",
+                    "cấp quyền đọc tệp cho tài khoản chạy bantin rồi dựng lại")
+
+
+MAX_SOURCE_BYTES = 2 << 20  # 2 MB of Markdown: ~300,000 words, far past any bulletin article
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO named .md must not block the build
+
+
+def read_source(path: Path, diags: Diagnostics, bases: tuple[str, ...]) -> bytes | None:
+    """The bytes of one article file, or None with an error: a link leading out of the site
+    (`bases`, when given), anything but a plain file, and a file too big to be an article
+    are never read."""
+    try:
+        if _NOFOLLOW == 0 or os.path.islink(path):
+            problem = link_problem(str(path), bases)
+            if problem is not None:
+                error_at(diags, path, *problem)
+                return None
+            fd = os.open(os.path.realpath(path), os.O_RDONLY | _NONBLOCK)
+        else:  # not a link: and it may not become one before it is opened
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+    except OSError as exc:
+        cannot_read(diags, path, exc)
+        return None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                error_at(diags, path, "đây không phải tệp văn bản thường (có thể là ống dẫn "
+                            "hay thiết bị) nên không được đọc", "thay bằng một tệp .md thật")
+                return None
+            data = f.read(MAX_SOURCE_BYTES + 1)
+        except OSError as exc:
+            cannot_read(diags, path, exc)
+            return None
+    if len(data) > MAX_SOURCE_BYTES:
+        size = f"{st.st_size / (1 << 20):.1f}".replace(".", ",")
+        error_at(diags, path, f"bài dài {size} MB, quá giới hạn {MAX_SOURCE_BYTES >> 20} MB "
+                    "một bài", "tách thành nhiều bài; bảng số liệu lớn đính kèm thành tệp "
+                    "riêng (PDF, Excel) thay vì dán vào bài")
+        return None
+    return data
 
 
 # ---------------------------------------------------------------- issues
@@ -671,15 +882,41 @@ def _order_articles(
                            f'order nhắc tới bài "{clip(slug)}" không có trong số này, bỏ qua',
                            f'có phải ý bạn là "{near}"?' if near
                            else "nếu bài đã bị xóa, xóa tên này khỏi order")
-    big = 1 << 30
     groups = []
     for section in config.sections:
         members = [a for a in articles if a.section == section]
-        members.sort(key=lambda a: (position.get(a.slug, big),
-                                    a.order if a.order is not None else big, a.rel))
+        listed = sorted((a for a in members if a.slug in position),
+                        key=lambda a: position[a.slug])
+        rest = [a for a in members if a.slug not in position]
         if members:
-            groups.append(SectionGroup(section, tuple(members)))
+            groups.append(SectionGroup(section, (*listed, *_placed(rest, len(listed) + 1))))
     return tuple(groups)
+
+
+def file_order(rel: str) -> tuple[tuple[str | int, ...], str]:
+    """The order of file names as an editor numbers them: "2-…" before "10-…" (text and
+    numbers alternate in the split, so like compares with like)."""
+    parts = re.split(r"(\d+)", rel.casefold())
+    return tuple(int(p) if k % 2 else p for k, p in enumerate(parts)), rel
+
+
+def _placed(articles: list[Article], first: int) -> list[Article]:
+    """An article with `order: N` takes place N of its section; the others keep the order
+    of their file names in the places left (numbering one article moves only that one).
+    `first`: the place after the articles the issue file lists."""
+    numbered = sorted((a for a in articles if a.order is not None),
+                      key=lambda a: (a.order, file_order(a.rel)))
+    rest = sorted((a for a in articles if a.order is None), key=lambda a: file_order(a.rel))
+    out: list[Article] = []
+    n = r = 0
+    for place in range(first, first + len(articles)):
+        if n < len(numbered) and (r == len(rest) or (numbered[n].order or 0) <= place):
+            out.append(numbered[n])
+            n += 1
+        else:
+            out.append(rest[r])
+            r += 1
+    return out
 
 
 def _check_slugs(articles: list[Article], diags: Diagnostics) -> None:
@@ -748,7 +985,7 @@ def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
                     "tạo thư mục content/ và đặt các bài .md vào đó, hoặc chỉ đúng --root")
         diags.raise_if_errors()
     by_issue: dict[tuple[int, int], list[Article]] = defaultdict(list)
-    sources = find_sources(root)
+    sources = find_sources(root, diags)
     for article in read_articles(sources, config, diags, cache, changed):
         if article is not None and (drafts or not article.draft):
             by_issue[(article.year, article.issue)].append(article)

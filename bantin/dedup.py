@@ -30,6 +30,7 @@ from .cache import digest
 from .canonical import canonical
 from .dedup_index import (
     NUMBER_BIT,
+    STOP_DF,
     ArticleGrams,
     ShingleIndex,
     pack,
@@ -40,13 +41,14 @@ from .dedup_index import (
 from .markdown import Block, extract_blocks, parser
 from .model import Article
 
-VERSION = "1"  # bump when findings for the same text change (invalidates kept results)
+VERSION = "2"  # bump when findings for the same text change (invalidates kept results)
 MIN_WORDS = 10  # shorter blocks (captions, signatures, "Một số hình ảnh:") are left alone
 MIN_WORDS_SHARED = 20  # across articles, shorter blocks are stock phrases (directive items)
 NEAR = 0.85  # syllable-level similarity from which a paragraph is a near-duplicate
 CANDIDATE = 0.3  # shared 3-grams / the smaller paragraph's 3-grams worth a closer look
 TOP_CANDIDATES = 5  # closer looks per paragraph, best estimates first
-GRAM_CAP = 64  # in an article, a 3-gram of more paragraphs of one scope is a stock phrase
+GRAM_CAP = 200  # in an article, a 3-gram of more paragraphs of one scope is a stock phrase
+RUN_STARTS = 64  # latest paragraphs of a scope with the same first syllables, for joined()
 LOOKS = 64  # within an article, closer looks per paragraph at most (most shared 3-grams first)
 FOLD_AFTER = 10  # more repeats of one paragraph in an article than this make one finding
 PSEUDO_HEADING_WORDS = 20  # a bold line or a short line ending in ":" this short is a heading
@@ -89,12 +91,16 @@ class Finding:
     of: Where
     similarity: float
     excerpt: str
+    also: tuple[int, ...] = ()  # lines of the same file repeating `of` the same way, folded
 
     def to_json(self) -> dict[str, Any]:
-        return {"action": self.action, "kind": self.kind, "scope": self.scope,
-                "file": self.file, "line": self.line,
-                "of": {"file": self.of.file, "line": self.of.line},
-                "similarity": self.similarity, "excerpt": self.excerpt}
+        out = {"action": self.action, "kind": self.kind, "scope": self.scope,
+               "file": self.file, "line": self.line,
+               "of": {"file": self.of.file, "line": self.of.line},
+               "similarity": self.similarity, "excerpt": self.excerpt}
+        if self.also:
+            out["also"] = list(self.also)
+        return out
 
 
 @dataclass
@@ -419,7 +425,7 @@ def _folded(found: list[Local]) -> list[Local]:
 class RunIndex:
     """The printed paragraphs of one scope in order, indexed by their first syllables, to
     find a later paragraph that is several consecutive earlier ones joined (a paste). Only
-    the last GRAM_CAP paragraphs with the same first syllables are kept (a paste joins
+    the last RUN_STARTS paragraphs with the same first syllables are kept (a paste joins
     nearby lines; this bounds the work on an article of thousands of alike lines)."""
 
     def __init__(self) -> None:
@@ -433,7 +439,7 @@ class RunIndex:
             head = tuple(p.ids[:3])
             starts = self.by_head.get(head)
             if starts is None:
-                starts = self.by_head[head] = deque(maxlen=GRAM_CAP)
+                starts = self.by_head[head] = deque(maxlen=RUN_STARTS)
             starts.append(len(self.order))
             self.order.append(p)
             self.totals.append(self.totals[-1] + len(p.ids))
@@ -516,12 +522,13 @@ class ArticleParas:
     removed: frozenset[int] = frozenset()
 
 
-def _pairs(index: ShingleIndex, qpid: np.ndarray, qh: np.ndarray, stop_df: int,
+def _pairs(index: ShingleIndex, qpid: np.ndarray, qh: np.ndarray, article: np.ndarray,
            ) -> Iterable[tuple[int, int, float]]:
-    """(query, paragraph, estimated overlap) worth comparing, best estimates first."""
-    q, p, count, probes = index.search(qpid, qh, stop_df)
+    """(query, paragraph of an earlier article, estimated overlap) worth comparing, best
+    estimates first."""
+    q, p, count, probes = index.search(qpid, qh, STOP_DF)
     score = count / np.maximum(np.minimum(probes, index.sizes[p]), 1)
-    ok = (q != p) & (score >= CANDIDATE)
+    ok = (article[p] < article[q]) & (score >= CANDIDATE)
     order = np.lexsort((-score[ok], q[ok]))
     return zip(q[ok][order].tolist(), p[ok][order].tolist(), score[ok][order].tolist(),
                strict=True)
@@ -532,15 +539,16 @@ def check_issue(articles: Sequence[ArticleParas]) -> list[Finding]:
     flat: list[tuple[int, Para]] = [
         (k, p) for k, a in enumerate(articles) for p in a.paras
         if shared_eligible(p) and p.line not in a.removed]
-    if len(flat) < 2:
+    if len({k for k, _ in flat}) < 2:  # one article: nothing to compare across
         return []
     index = ShingleIndex.build(*pack([p.ids for _, p in flat]))
     qpid, qh = shingles(index.flat, index.offsets)
+    article = np.array([k for k, _ in flat], dtype=np.int64)
     best: dict[int, tuple[int, Match]] = {}
     tried: dict[int, int] = {}
-    for q, p, _ in _pairs(index, qpid, qh, stop_df=1 << 30):
-        (kq, pq), (kp, pp) = flat[q], flat[p]
-        if kp >= kq or pq.keep or tried.get(q, 0) >= TOP_CANDIDATES:
+    for q, p, _ in _pairs(index, qpid, qh, article):
+        pq, pp = flat[q][1], flat[p][1]
+        if pq.keep or tried.get(q, 0) >= TOP_CANDIDATES:
             continue
         tried[q] = tried.get(q, 0) + 1
         m = classify(pq, pp)

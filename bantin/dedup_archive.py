@@ -33,8 +33,8 @@ import itertools
 import json
 import multiprocessing
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,14 +174,15 @@ class Corpus:
                   "meta": _bytes(json.dumps(header)), "entry_names": _bytes(names),
                   "entry_issue": np.array([e.issue for e in self.entries], dtype=np.int64),
                   "art": self.art, "line": self.line, "keep": self.keep}
-        fd, tmp = tempfile.mkstemp(prefix=f"{ARCHIVE_NAME}.", suffix=".tmp", dir=folder)
+        # A name of its own (two runs may save at once), made like any file (umask).
+        tmp = folder / f"{ARCHIVE_NAME}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
-            with os.fdopen(fd, "wb") as f:
+            with tmp.open("xb") as f:
                 np.savez(f, **arrays)
             os.replace(tmp, folder / ARCHIVE_FILE)
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                tmp.unlink()
             raise
         with contextlib.suppress(OSError):  # the old format's metadata: never read again
             (folder / f"{ARCHIVE_NAME}.pickle").unlink(missing_ok=True)

@@ -165,7 +165,8 @@ def _confirmed(out: TextIO, n_files: int) -> bool:
 
 
 def fix_sources(site: Site, report: Report, *, yes: bool, verbose: bool, out: TextIO) -> int:
-    """Show the diff, ask, write. 0 when written or nothing to do, 1 when declined."""
+    """Show the diff, ask, write. 0 in every case: declining is the editor's choice, not a
+    failure (the repeats stay reported as warnings)."""
     plans = plan(site, report)
     for p in plans:
         for line in p.skipped:
@@ -179,7 +180,7 @@ def fix_sources(site: Site, report: Report, *, yes: bool, verbose: bool, out: Te
         print(diff(p), file=out, end="")
     if not yes and not _confirmed(out, len(changes)):
         print("Không sửa gì.", file=out)
-        return 1
+        return 0
     for p in changes:
         write_atomic(p.article.path, p.new)
         if verbose:

@@ -144,9 +144,8 @@ def score(count: np.ndarray, probes: np.ndarray, sizes: np.ndarray) -> np.ndarra
     return count / np.maximum(np.minimum(probes, sizes), 1)
 
 
-_NO_ROWS = np.zeros(0, dtype=np.int64)
 ARTICLE_PAIRS = 2_000_000  # pairs of paragraphs sharing a 3-gram expanded at most, one article
-ANCHORS = 8  # first paragraphs of a stock phrase of an article still paired with its others
+ANCHORS = 4  # first paragraphs of a stock phrase of an article still paired with its others
 
 
 @dataclass
@@ -156,7 +155,7 @@ class Neighbours:
 
     indptr: np.ndarray
     other: np.ndarray  # int64 the neighbour
-    shared: np.ndarray  # int64 3-grams both have (stock phrases not counted)
+    shared: np.ndarray  # int64 3-grams both have (stock phrases: see ArticleGrams)
     close: np.ndarray  # bool: they share at least the asked share of the smaller 3-gram set
     inside: np.ndarray  # bool: this paragraph may lie inside the neighbour
 
@@ -326,7 +325,8 @@ def _rarest_gram(n: int, para: np.ndarray, group: np.ndarray, df: np.ndarray,
     np.minimum.at(least, para, df)
     out = np.full(n, -1, dtype=np.int64)
     at = np.flatnonzero(df == least[para])
-    out[para[at[::-1]]] = group[at[::-1]]  # the first such row wins
+    paras, first = np.unique(para[at], return_index=True)  # the first such row of each
+    out[paras] = group[at[first]]
     return out
 
 

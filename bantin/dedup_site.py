@@ -31,6 +31,7 @@ from .model import Article, Issue, Site
 from .text import format_count
 
 SHOW_FINDINGS = 50  # `bantin dedup` without -v lists this many
+SHOW_ALSO = 5  # lines named in a finding that folds many repeats (--json lists them all)
 
 
 @dataclass
@@ -136,16 +137,23 @@ def _result_json(r: ArticleResult) -> list[Any]:
 
 
 def _result_of(data: list[Any]) -> ArticleResult:
-    return ArticleResult(data[0], tuple(Local(*f) for f in data[1]), frozenset(data[2]))
+    return ArticleResult(data[0], tuple(Local(*f[:6], _folded_lines(f, 6)) for f in data[1]),
+                         frozenset(data[2]))
 
 
 def _finding_json(f: Finding) -> list[Any]:
     return [f.action, f.kind, f.scope, f.file, f.line, f.of.file, f.of.line, f.similarity,
-            f.excerpt]
+            f.excerpt, list(f.also)]
 
 
 def _finding_of(d: list[Any]) -> Finding:
-    return Finding(d[0], d[1], d[2], d[3], d[4], Where(d[5], d[6]), d[7], d[8])
+    return Finding(d[0], d[1], d[2], d[3], d[4], Where(d[5], d[6]), d[7], d[8],
+                   _folded_lines(d, 9))
+
+
+def _folded_lines(data: list[Any], at: int) -> tuple[int, ...]:
+    """The `also` lines kept at data[at] (absent from data kept before they were)."""
+    return tuple(data[at]) if len(data) > at else ()
 
 
 def printed(paras: Sequence[Para], removed: frozenset[int]) -> tuple[Para, ...]:
@@ -172,7 +180,7 @@ def check_site(site: Site, *, use_cache: bool = True, archive: bool = True,
             r = run.article(a)
             report.paragraphs += r.paragraphs
             _add_new(report, [Finding(f.action, f.kind, "article", a.rel, f.line,
-                                      Where(a.rel, f.of_line), f.similarity, f.excerpt)
+                                      Where(a.rel, f.of_line), f.similarity, f.excerpt, f.also)
                               for f in r.findings])
             if r.removed:
                 report.removed[a.rel] = r.removed
@@ -197,6 +205,7 @@ def _add_new(report: Report, findings: Iterable[Finding]) -> None:
     for f in findings:
         if (f.file, f.line) not in seen:
             seen.add((f.file, f.line))
+            seen.update((f.file, line) for line in f.also)
             report.findings.append(f)
 
 
@@ -233,13 +242,24 @@ def format_finding(f: Finding) -> str:
     if f.kind == "near":
         kind += f" ({round(f.similarity * 100)}%)"
     return (f'{f.file}:{f.line}: {action} — {kind} {_SCOPE_TEXT[f.scope]}, lặp '
-            f'{f.of.file}:{f.of.line}: "{f.excerpt}"')
+            f'{f.of.file}:{f.of.line}: "{f.excerpt}"' + _also_text(f.also))
+
+
+def _also_text(lines: Sequence[int]) -> str:
+    """The lines folded into a finding, in a few words: "; cũng vậy ở 19.998 đoạn khác
+    (dòng 5, 7, 9, 11, 13 … 39999)"."""
+    if not lines:
+        return ""
+    shown = ", ".join(map(str, lines[:SHOW_ALSO]))
+    more = f" … {lines[-1]}" if len(lines) > SHOW_ALSO else ""
+    return f"; cũng vậy ở {format_count(len(lines))} đoạn khác (dòng {shown}{more})"
 
 
 def summary_line(report: Report, hint: bool = True) -> str:
     """One line for `bantin build` (with a hint to run `bantin dedup`) and `bantin dedup`."""
-    removed = sum(f.action == "removed" for f in report.findings)
-    warned = len(report.findings) - removed
+    # Paragraphs, not findings: one finding may fold many repeats.
+    removed = sum(1 + len(f.also) for f in report.findings if f.action == "removed")
+    warned = sum(1 + len(f.also) for f in report.findings) - removed
     archive = "".join(" " + n for n in report.notices) + (
         "" if report.archive_checked else
         " Chưa so với các số trước: chạy bantin dedup để lập (lại) chỉ mục, các lần dựng sau "

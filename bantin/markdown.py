@@ -17,7 +17,7 @@ from .figures import add_figures
 from .text import keep_together
 
 # Bump when the HTML produced for the same Markdown changes (invalidates caches).
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 # How body lines become paragraphs (site.yml `paragraphs`, config.PARAGRAPH_RULES): "lines" —
 # every non-blank line is a paragraph, as Word text pastes; "markdown" — CommonMark soft wraps.
 # Body headings sit below the page's own levels (h1 page, h2 section, h3 article title).
@@ -220,6 +220,17 @@ def make_parser(rule: str = "lines") -> MarkdownIt:
 def parser(rule: str = "lines") -> MarkdownIt:
     """One parser per rule and process (building one costs more than parsing an article)."""
     return make_parser(rule)
+
+
+def too_deep(tokens: Tokens, max_nesting: int) -> int | None:
+    """The 0-based body line of the first list item or quote nested past markdown-it's
+    limit (options.maxNesting): the parser stops there and drops, without a word, its
+    content and all that follows in the enclosing list."""
+    for tok in tokens:
+        if (tok.type in ("list_item_open", "blockquote_open") and tok.level + 1 >= max_nesting
+                and tok.map):
+            return tok.map[0]
+    return None
 
 
 def _inline_text(token: Token) -> str:

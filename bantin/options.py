@@ -17,6 +17,15 @@ class PdfOptions:
     dpi: int = 300  # photos above this resolution are downsampled
     jpeg_quality: int = 85
 
+    @property
+    def variants(self) -> int:
+        """How many print files each issue gets besides its A4 PDF."""
+        return sum((self.print_shop, self.booklet, self.archive))
+
+
+# Print files are for the print shop and the archive, not for the public portal: they go to
+# a folder of their own beside public/, kept by later builds.
+PRINT_DIR = "in-an"
 
 
 @dataclass(frozen=True)
@@ -28,3 +37,9 @@ class BuildOptions:
     use_cache: bool = True
     workers: int | None = None  # default: one per core
     print_options: PdfOptions = field(default_factory=PdfOptions)
+    print_dir: Path | None = None  # default: <root>/in-an
+
+    @property
+    def prints(self) -> Path:
+        """Where the print files (print-shop, booklet, archive) go."""
+        return (self.print_dir or self.root / PRINT_DIR).resolve()

@@ -15,10 +15,11 @@ import re
 import shutil
 import tempfile
 import time
+import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ from .model import Issue, Site
 from .options import PdfOptions
 from .output import file_name_problem, fill_pdf_name, pdf_name_problem
 from .photos import SCHEME, Photo, SitePhotos, fill, print_copy
+from .sourcefile import clip
 from .targets import Target
 from .text import keep_together
 from .theme import Theme
@@ -51,8 +53,10 @@ PHOTO_TEMPLATE = "_photo.html"
 PRINT_COPIES = "anh-in"  # in .bantin-cache: each photo at its printed width and 300 dpi
 PRINT_SCHEME = "bantin-anh"
 PRINT_CSS = "print.css"
-# 3 mm bleed and crop marks: the print shop trims the sheet to A4 along the marks.
-PRINT_SHOP_CSS = "@page { bleed: 3mm; marks: crop; }"
+# Crop marks in the slug, outside the bleed, as print shops expect: WeasyPrint draws them
+# from the sheet's edge over half the `bleed`, so 10 mm puts 5 mm marks 5-10 mm from the
+# trim. The PDF's BleedBox stays 10 pt (3.5 mm) around the TrimBox (WeasyPrint's cap).
+PRINT_SHOP_CSS = "@page { bleed: 10mm; marks: crop; }"
 ARCHIVE_VARIANT = "pdf/a-3b"
 BOOKLET_SUFFIX = "-a3-gap-doi.pdf"
 PRINT_SHOP_SUFFIX = "-nha-in.pdf"
@@ -223,23 +227,30 @@ def _make_fetcher(theme: Theme, assets: dict[str, Path], allowed: tuple[Path, ..
 
 @contextmanager
 def captured_warnings() -> Iterator[list[str]]:
-    """WeasyPrint's warnings during one render, to report them with the issue."""
+    """The warnings of one render, to report them with the issue, in Vietnamese
+    (result_warnings), never printed in English as they come: WeasyPrint's and its font
+    subsetter's log records, pypdf's (the booklet), and Python warnings (Pillow's)."""
     found: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             found.append(record.getMessage())
 
-    logger = logging.getLogger("weasyprint")
     handler = Collect(logging.WARNING)
-    logger.addHandler(handler)
-    old_propagate = logger.propagate
-    logger.propagate = False
+    loggers = [logging.getLogger(name) for name in _RENDER_LOGGERS]
+    propagates = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
     try:
-        yield found
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            yield found
+        found += [str(w.message) for w in said if not issubclass(w.category, _NOT_FOR_EDITORS)]
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = old_propagate
+        for logger, propagate in zip(loggers, propagates, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
 
 
 @contextmanager
@@ -354,7 +365,9 @@ class PrintRenderer:
         return {"dpi": self.options.dpi, "jpeg_quality": self.options.jpeg_quality,
                 "cache": self._cache}
 
-    def render(self, issue: Issue, rendered: dict[str, Rendered], out_path: Path) -> PdfResult:
+    def render(self, issue: Issue, rendered: dict[str, Rendered], out_path: Path,
+               variants: bool = True) -> PdfResult:
+        """The A4 file, and (`variants`) the print files the options ask for beside it."""
         started = time.perf_counter()
         document_html = self.html(issue, rendered)
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -362,22 +375,34 @@ class PrintRenderer:
         with captured_warnings() as problems, weasyprint_temp(out_path.parent):
             doc = self.layout(document_html)
             doc.write_pdf(out_path, **self.write_options())
-            if self.options.archive:
-                path = variant_path(out_path, ARCHIVE_SUFFIX)
-                doc.write_pdf(path, pdf_variant=ARCHIVE_VARIANT, **self.write_options())
+            for suffix in _extra_suffixes(self.options) if variants else ():
+                path = variant_path(out_path, suffix)
+                self.write_variant(suffix, document_html, path, doc, out_path)
                 extras.append(path)
-            if self.options.print_shop:
-                path = variant_path(out_path, PRINT_SHOP_SUFFIX)
-                self.layout(document_html, print_shop=True).write_pdf(
-                    path, **self.write_options())
-                extras.append(path)
-        if self.options.booklet:
-            path = variant_path(out_path, BOOKLET_SUFFIX)
-            impose_booklet(out_path, path)
-            extras.append(path)
         return PdfResult(out_path, len(doc.pages), tuple(extras),
                          self.missing_glyphs(issue, document_html),
                          tuple(dict.fromkeys(problems)), time.perf_counter() - started)
+
+    def write_variant(self, suffix: str, document_html: str, dest: Path,
+                      doc: Document | None = None, a4: Path | None = None) -> None:
+        """One print file of an issue (print shop, booklet or archive); `doc` and `a4`: its
+        A4 layout and file when they are made already (else made here)."""
+        if suffix == PRINT_SHOP_SUFFIX:
+            self.layout(document_html, print_shop=True).write_pdf(dest, **self.write_options())
+            return
+        doc = doc or self.layout(document_html)
+        if suffix == ARCHIVE_SUFFIX:
+            doc.write_pdf(dest, pdf_variant=ARCHIVE_VARIANT, **self.write_options())
+            return
+        if a4 is not None:
+            impose_booklet(a4, dest)
+            return
+        a4 = dest.with_name(f".a4-{dest.name}")  # beside it, gone when imposed
+        try:
+            doc.write_pdf(a4, **self.write_options())
+            impose_booklet(a4, dest)
+        finally:
+            a4.unlink(missing_ok=True)
 
 
 def render_issue_pdf(site: Site, issue: Issue, rendered: dict[str, Rendered], theme: Theme,
@@ -542,17 +567,43 @@ class PdfTargets:
         self.issue_of: dict[str, Issue] = {}
         self.issue_keys = issue_keys or {}
 
+    def a4_key(self, issue: Issue) -> str:
+        """What an issue's A4 PDF is made from (the print files asked for are not: asking
+        for a booklet does not print the A4 file again)."""
+        plain = replace(self.options, print_shop=False, booklet=False, archive=False)
+        return issue_digest(self.site, issue, self.rendered, self.base, plain, self.photos,
+                            self.issue_keys.get(issue.key))
+
     def targets(self) -> list[Target]:
-        suffixes = _extra_suffixes(self.options)
+        """The A4 PDF of every issue, beside its page in the output folder."""
         out = []
         for issue in self.site.issues:
             rel = issue_pdf_rel(self.site.config, issue)
-            paths = (rel, *(str(variant_path(Path(rel), s)) for s in suffixes))
-            key = issue_digest(self.site, issue, self.rendered, self.base, self.options,
-                               self.photos, self.issue_keys.get(issue.key))
-            out.append(Target(paths, key, functools.partial(self.make, issue), "pdf"))
+            out.append(Target((rel,), self.a4_key(issue), functools.partial(self.make, issue),
+                              "pdf"))
             self.issue_of[rel] = issue
         return out
+
+    def print_targets(self) -> list[Target]:
+        """The print files asked for (print shop, booklet, archive), one target each, with
+        the path of the A4 file's variant: they go to the print folder (build.py), not to
+        the output that is published."""
+        out = []
+        for issue in self.site.issues:
+            rel = Path(issue_pdf_rel(self.site.config, issue))
+            for suffix in _extra_suffixes(self.options):
+                key = digest(self.a4_key(issue), suffix)
+                make = functools.partial(self.make_variant, issue, suffix)
+                out.append(Target((variant_path(rel, suffix).as_posix(),), key, make, "pdf"))
+        return out
+
+    def make_variant(self, issue: Issue, suffix: str, dest: Path) -> list[str]:
+        """Render one print file; WeasyPrint's warnings are the A4 file's, reported there."""
+        document_html = self.renderer.html(issue, self.rendered)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with captured_warnings(), weasyprint_temp(dest.parent):
+            self.renderer.write_variant(suffix, document_html, dest)
+        return []
 
     def glyph_warnings(self, targets: list[Target]) -> list[Diagnostic]:
         """Characters the fonts cannot print, in the issues of these (stale) PDF targets,
@@ -571,7 +622,7 @@ class PdfTargets:
     def make(self, issue: Issue, dest: Path) -> list[str]:
         """Render one issue; its warnings come back as notes (kept with the target)."""
         rel = issue_pdf_rel(self.site.config, issue)
-        result = self.renderer.render(issue, self.rendered, dest)
+        result = self.renderer.render(issue, self.rendered, dest, variants=False)
         return [json.dumps(astuple(d), ensure_ascii=False) for d in result_warnings(result, rel)]
 
 
@@ -583,12 +634,80 @@ def result_warnings(result: PdfResult, rel: str) -> list[Diagnostic]:
         out.append(Diagnostic(rel, None, f"phông chữ kèm theo không có ký tự {chars}",
                               "thay bằng ký tự khác hoặc thêm phông vào assets/fonts/",
                               warning=True))
-    # Photos that cannot be printed are reported once, with file and line, by photos.py.
-    out += [Diagnostic(rel, None, f"WeasyPrint: {p}", warning=True)
-            for p in result.problems if not p.startswith("Failed to load image")]
+    for p in dict.fromkeys(result.problems):
+        told = editor_warning(p)
+        if told is not None:
+            out.append(Diagnostic(rel, None, *told, warning=True))
     return out
 
 
 def note_warnings(notes: list[str]) -> list[Diagnostic]:
-    """The warnings kept as notes of PDF targets, back as Diagnostics."""
-    return [Diagnostic(*json.loads(n)) for n in notes]
+    """The warnings kept as notes of PDF targets, back as Diagnostics (notes kept by an
+    older bantin with WeasyPrint's English text are told in Vietnamese, or left out)."""
+    out = []
+    for n in notes:
+        d = Diagnostic(*json.loads(n))
+        if d.message.startswith(_OLD_NOTE):
+            told = editor_warning(d.message[len(_OLD_NOTE):])
+            if told is None:
+                continue
+            d = Diagnostic(d.path, d.line, *told, warning=True)
+        out.append(d)
+    return out
+
+
+_OLD_NOTE = "WeasyPrint: "
+_NOT_FOR_EDITORS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                    ResourceWarning)
+_RENDER_LOGGERS = ("weasyprint", "fontTools", "pypdf")
+# What a render says that needs nothing from the editor: the PDF is right (fonts subset
+# the slower way when the HarfBuzz subset library is missing), or bantin reports it
+# better elsewhere (photos by photos.py with file and line, glyphs by missing_glyphs).
+_NOISE = (
+    "Using fontTools instead of HarfBuzz-Subset", "Unable to subset", "HarfBuzz-Subset",
+    "Please install HarfBuzz", "NOT subset", "Failed to load image", "Too many glyphs missing",
+    "Palette images with Transparency", "Image size (", "Missing required \"lang\"",
+    "has no required alt description",
+)
+_CSS_HINT = "sửa dòng đó trong assets/print.css (hoặc layouts/print.html) của trang"
+_CSS_WHY = {"unknown property": "thuộc tính không có", "invalid value": "giá trị không hợp lệ",
+            "invalid selector": "bộ chọn không hợp lệ"}
+_TOLD: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]], ...] = (
+    (re.compile(r"Ignored `(.+?)` at (\d+):(\d+), (.+?)\.?$"),
+     lambda m: (f"CSS của bản in: bỏ qua `{m[1]}` ở dòng {m[2]}, cột {m[3]} "
+                f"({_CSS_WHY.get(m[4].strip(), 'không dùng được')})", _CSS_HINT)),
+    (re.compile(r"Parse error at (\d+):(\d+)"),
+     lambda m: (f"CSS của bản in viết sai ở dòng {m[1]}, cột {m[2]}", _CSS_HINT)),
+    (re.compile(r"the whole (?:(@[\w-]+) )?rule was ignored at (\d+):(\d+)"),
+     lambda m: (f"CSS của bản in: bỏ qua cả khối {m[1] or ''} ở dòng {m[2]}, cột {m[3]}"
+                .replace("khối  ", "khối "), _CSS_HINT)),
+    (re.compile(r"No anchor #(\S+) for internal URI reference"),
+     lambda m: (f"liên kết tới #{m[1]} không dẫn tới đâu trong bản in",
+                "sửa hoặc bỏ liên kết đó trong bài")),
+    (re.compile(r"Anchor defined twice: '?([^']+)'?"),
+     lambda m: (f"hai chỗ trong bản in cùng mang tên neo #{m[1]}",
+                "đổi tên một trong hai (đề mục trùng tên, hoặc mẫu trang)")),
+    (re.compile(r"Failed to load stylesheet at (\S+)"),
+     lambda m: (f"không đọc được tệp CSS {m[1]} của bản in",
+                "kiểm tra đường dẫn trong layouts/print.html")),
+    (re.compile(r"(?:Font-face|Failed to load font at) '?\"?([^'\"]+)"),
+     lambda m: (f"không nạp được phông {m[1].strip()} của bản in",
+                "kiểm tra tệp phông trong assets/fonts/ và dòng @font-face trong print.css")),
+    (re.compile(r"This row has more columns than the table, ignored (\d+) cells?"),
+     lambda m: (f"một hàng của bảng có nhiều ô hơn các hàng khác: {m[1]} ô bị bỏ khi in",
+                "sửa bảng trong bài cho mọi hàng cùng số cột")),
+)
+
+
+def editor_warning(problem: str) -> tuple[str, str] | None:
+    """A render's warning as (message, hint) in Vietnamese, or None when it is noise."""
+    if any(n in problem for n in _NOISE):
+        return None
+    for pattern, told in _TOLD:
+        m = pattern.search(problem)
+        if m:
+            return told(m)
+    # Not known yet: said in Vietnamese, the original kept for whoever looks after bantin.
+    return ("bộ dàn trang PDF (WeasyPrint) có cảnh báo khi in số này",
+            f'nguyên văn: "{clip(problem, 200)}" — báo cho người quản trị bantin nếu bản in '
+            "bị sai")

@@ -8,13 +8,36 @@ import re
 import unicodedata
 
 NBSP = "\u00a0"
+# Zero-width, no break opportunity, and dropped from the PDF's text layer: copy-paste and
+# search still read "57-NQ/TW" (a non-breaking hyphen U+2011 would not).
+WORD_JOINER = "\u2060"
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
-# A number and the word after it ("3.118 hồ sơ", "99,77 %", "250 km") stay on one line;
-# so do "Số 18", "Cấp độ 2" and the like (a capitalised word then a number).
-_NUMBER_UNIT = re.compile(r"(\d[\d.,/]*)[ \t]+(?=[%a-zà-ỹđ])")
 _DIGIT = re.compile(r"\d")
+_LOWER = "a-zà-ỹđ"
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha())
+# Nouns of two syllables that follow a count ("3.118 hồ sơ"): the count and both syllables
+# stay on one line.
+_COUNT_NOUNS = ("hồ sơ", "thủ tục", "người dân", "đồng chí", "giao dịch", "văn bản",
+                "ý kiến", "kiến nghị", "doanh nghiệp", "đơn vị", "tài khoản", "cán bộ",
+                "công chức", "trường hợp", "nhiệm vụ", "kế hoạch", "báo cáo", "quyết định",
+                "thành viên", "chỉ tiêu", "tiêu chí", "dịch vụ", "lượt người", "triệu đồng",
+                "tỷ đồng", "nghìn đồng")
+_NOUN = "|".join(n.replace(" ", "[ \t]+") for n in _COUNT_NOUNS)
+# A number and the word after it ("250 km", "99,77 %", "2.161 TTHC", "3.118 hồ sơ") stay on
+# one line (not after a comma: "năm 2026, tuần"); so do "Số 18", "Cấp độ 2" and the like.
+_NUMBER_UNIT = re.compile(
+    rf"(\d(?:[\d.,/]*\d)?)[ \t]+"  # the number, ending with a digit
+    rf"(?:({_NOUN})(?![^\W_])"  # a counted noun of two syllables, joined whole
+    rf"|(?=[%{_LOWER}]|[{_UPPER}]{{2,}}(?![^\W\d_])))")  # or a word, "%", an acronym
 _WORD_NUMBER = re.compile(r"\b(Số|số|SỐ|độ|Điều|điều|Khoản|khoản|Chương|chương)[ \t]+(?=\d)")
+# Document numbers: 57-NQ/TW, 119/BC-UBND, 2562/QĐ-CAT-PA05. Line breaking (UAX #14) allows a
+# break after "-" or "/" before a letter, never before a digit: only those get a joiner.
+_DOCUMENT_NUMBER = re.compile(r"\d[^\W_]*(?:[-/][^\W_]+)+")
+_BREAKABLE_SEPARATOR = re.compile(r"([-/])(?=[^\W\d_])")
+# Fixed names never split over two lines (the masthead's "BIÊN TẬP VÀ TRÌNH BÀY" column).
+_FIXED_PHRASES = re.compile(r"\bvăn[ \t]+thư(?:[ \t]+-)?[ \t]+lưu[ \t]+trữ\b", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t]+")
 
 
 @functools.lru_cache(maxsize=16384)  # the search index folds every article on each build
@@ -68,11 +91,30 @@ def closest(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
     return lowered[found[0]] if found else None
 
 
+def _no_break_spaces(match: re.Match[str]) -> str:
+    return _SPACES.sub(NBSP, match.group(0))
+
+
+def _join_document_number(match: re.Match[str]) -> str:
+    return _BREAKABLE_SEPARATOR.sub(r"\1" + WORD_JOINER, match.group(0))
+
+
+def _join_count(match: re.Match[str]) -> str:
+    noun = match.group(2)
+    return match.group(1) + NBSP + (_SPACES.sub(NBSP, noun) if noun else "")
+
+
 def keep_together(text: str) -> str:
-    """Join numbers to their units and "Số" to its number with no-break spaces."""
+    """Text with no line break where Vietnamese print wants none: numbers with their units
+    and counted nouns, "Số" with its number, document numbers (57-NQ/TW) and fixed names
+    (Văn thư lưu trữ). Only no-break spaces and word joiners are added: the text reads the
+    same when copied or searched."""
+    if "ưu" in text or "ƯU" in text:  # every body text goes through: search only when it may
+        text = _FIXED_PHRASES.sub(_no_break_spaces, text)
     if _DIGIT.search(text) is None:
         return text
-    text = _NUMBER_UNIT.sub(lambda m: m.group(1) + NBSP, text)
+    text = _DOCUMENT_NUMBER.sub(_join_document_number, text)
+    text = _NUMBER_UNIT.sub(_join_count, text)
     return _WORD_NUMBER.sub(lambda m: m.group(1) + NBSP, text)
 
 

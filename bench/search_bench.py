@@ -14,7 +14,7 @@ It reports:
    - url:   open tim-kiem/index.html?q=… (page, search.js, manifest, word files, article
             lists), the time counted from navigation start;
    - typed: the page is open; the query is typed (one input event), the time counted from
-            that event;
+            that event (it includes the 200 ms the page waits for typing to pause);
    both from a sub-path served over HTTP (http://127.0.0.1:<port>/ban-tin/, Python's
    http.server, no compression) and from disk (file://);
 3. how long making the newest year's word files takes, in a fresh process and again with the

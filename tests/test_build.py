@@ -133,7 +133,8 @@ def test_pdf_flags_write_the_variants(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["build", "--root", str(root), "--out", str(out), "--print-shop",
                  "--archive"]) == 0
-    folder = out / "2026/18"
+    folder = root / "in-an/2026/18"  # print files: never in the published output
+    assert not list(out.rglob("*-nha-in.pdf")) and not list(out.rglob("*-luu-tru.pdf"))
     assert (folder / "ban-tin-cchc-so-18-2026-nha-in.pdf").is_file()
     assert (folder / "ban-tin-cchc-so-18-2026-luu-tru.pdf").is_file()
     assert not (folder / "ban-tin-cchc-so-18-2026-a3-gap-doi.pdf").exists()

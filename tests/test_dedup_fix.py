@@ -59,7 +59,7 @@ def test_declined_fix_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
                                       capsys: pytest.CaptureFixture[str]) -> None:
     original = f"{FRONT}\n{P1}\n\n{P1}\n".encode()
     path = site_with(tmp_path, original)
-    assert fix(tmp_path, monkeypatch, answer="k") == 1
+    assert fix(tmp_path, monkeypatch, answer="k") == 0
     assert path.read_bytes() == original
     out = capsys.readouterr().out
     assert f"-{P1}" in out and "Không sửa gì." in out
