@@ -457,13 +457,16 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
 def damaged(good: Path, tmp_path_factory: pytest.TempPathFactory,
             ) -> dict[str, tuple[Case, Run]]:
     """Each DAMAGE done to the cache of a copy of the good site, built, then built again
-    (the second build must find a good cache)."""
+    (the second build must find a good cache). Each copy is built once in its own folder
+    first: the cache's keys name the sources' paths."""
+    roots = {kind: copy_of(good, tmp_path_factory.mktemp(kind)) for kind in DAMAGE}
+    assert all(r.code == 0 for r in run_builds([build_args(r) for r in roots.values()]))
     made = {}
-    for kind, damage in DAMAGE.items():
-        root = copy_of(good, tmp_path_factory.mktemp(kind))
+    for kind, root in roots.items():
         (root.parent / "ngoai/tep-rong").write_bytes(b"")
-        before = published(root / "public")
-        damage(root / cache.CACHE_DIR / cache.DATABASE)
+        before = snapshot(root / "public")
+        DAMAGE[kind](root / cache.CACHE_DIR / cache.DATABASE)
+        (root / ".bantin-cache/state.json").unlink(missing_ok=True)
         made[kind] = (root, before, "", "")
     first = run_builds([build_args(m[0]) for m in made.values()])
     for root, *_ in made.values():
@@ -481,7 +484,7 @@ def test_damaged_cache_is_rebuilt_and_told_once(damaged: dict[str, tuple[Case, R
     assert run.code == 0, run.err
     assert run.err.count(cache.DAMAGED) == 1, run.err
     assert "lỗi" not in run.err and run.seconds < FAST
-    assert published(case.root / "public") == case.before  # the same site, nothing planted
+    assert snapshot(case.root / "public") == case.before  # the same site, nothing planted
     assert_nothing_from_outside(case.root)
     path = case.root / cache.CACHE_DIR / cache.DATABASE
     assert not path.is_symlink()
