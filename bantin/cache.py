@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -54,14 +56,20 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-tell: Callable[[str], None] = _stderr  # how DAMAGED reaches the editor (the CLI's stderr)
-_told: set[str] = set()  # cache files told about in this process: once per run
+# How DAMAGED reaches the editor: on stderr, beside the CLI's progress lines (`_say`).
+tell: Callable[[str], None] = _stderr
+_told: set[str] = set()  # cache files told about: once per process (a build, a `serve`)
 
 
 def _tell_damaged(path: Path) -> None:
     if str(path) not in _told:
         _told.add(str(path))
         tell(DAMAGED)
+
+
+def _files_of(path: Path) -> list[Path]:
+    """The database and the journals SQLite keeps beside it."""
+    return [path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))]
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:
@@ -167,8 +175,13 @@ class JsonStore:
             self._failed(exc)
 
     def _connect(self) -> sqlite3.Connection:
-        if self.path.is_symlink():  # a planted link would point our writes at another file
-            raise sqlite3.DatabaseError("a link in place of the cache file")
+        for name in _files_of(self.path):
+            try:
+                mode = os.lstat(name).st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):  # SQLite would write through a link, wait on a pipe
+                raise sqlite3.DatabaseError(f"not a plain file: {name}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
                              check_same_thread=False)
@@ -197,8 +210,11 @@ class JsonStore:
         played back into the new file)."""
         _tell_damaged(self.path)
         try:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            for name in _files_of(self.path):
+                if name.is_dir() and not name.is_symlink():  # in our own folder: ours
+                    shutil.rmtree(name)
+                else:
+                    name.unlink(missing_ok=True)
             return self._connect()
         except (OSError, sqlite3.Error):
             return None

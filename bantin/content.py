@@ -393,14 +393,15 @@ def _cached_article(d: dict[str, Any], path: Path, rel: str, key: str,
     """The article a load cache entry holds, or None when it is not one this file and this
     site.yml could have given (a damaged or planted cache): what it holds becomes pages,
     file names and links, so it is checked like a source."""
-    if set(d) != set(_ARTICLE_JSON) or any(
+    if set(d) != set(Article.__dataclass_fields__) or any(
             not isinstance(d[k], types) or (isinstance(d[k], bool) and bool not in types)
-            for k, types in _ARTICLE_JSON.items()):
+            for k, types in _ARTICLE_JSON.items() if k in d):
         return None
-    texts = [*d["author"], *d["tags"], *d["signature"], *d["section"][:2]]
-    if (d["rel"] != rel or d["origin"] != key or not _SLUG.match(d["slug"])
+    texts = [t for k in ("author", "tags", "signature") for t in d.get(k, ())]
+    lines = d.get("lines", {})
+    if (d.get("rel") != rel or d.get("origin") != key or not _SLUG.match(d.get("slug", ""))
             or len(d["slug"]) > SLUG_MAX or not all(isinstance(t, str) for t in texts)
-            or not all(isinstance(k, str) and type(v) is int for k, v in d["lines"].items())):
+            or not all(isinstance(k, str) and type(v) is int for k, v in lines.items())):
         return None
     try:
         article = article_from_json(d, path)

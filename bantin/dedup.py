@@ -49,6 +49,7 @@ CANDIDATE = 0.3  # shared 3-grams / the smaller paragraph's 3-grams worth a clos
 TOP_CANDIDATES = 5  # closer looks per paragraph, best estimates first
 GRAM_CAP = 200  # in an article, a 3-gram of more paragraphs of one scope is a stock phrase
 RUN_STARTS = 64  # latest paragraphs of a scope with the same first syllables, for joined()
+PAIRWISE = 20  # eligible paragraphs of an article up to which comparing every pair is cheaper
 LOOKS = 64  # within an article, closer looks per paragraph at most (most shared 3-grams first)
 FOLD_AFTER = 10  # more repeats of one paragraph in an article than this make one finding
 PSEUDO_HEADING_WORDS = 20  # a bold line or a short line ending in ":" this short is a heading
@@ -296,10 +297,10 @@ class Local(NamedTuple):
     also: tuple[int, ...] = ()  # lines of further repeats folded into this one (_folded)
 
 
-class _Article:
-    """One article's eligible paragraphs by distinct canonical form within a scope (copies
-    share everything the checks look at), their 3-gram neighbours (dedup_index), and the
-    first printed paragraph of each form so far."""
+class _Indexed:
+    """The earlier paragraphs of a big article, by distinct canonical form within a scope
+    (copies share everything the checks look at), their 3-gram neighbours (dedup_index), and
+    the first printed paragraph of each form so far: near-linear."""
 
     def __init__(self, paras: Sequence[Para]) -> None:
         self.scope_id: dict[tuple[int, int], int] = {}
@@ -375,12 +376,57 @@ def _line(p: Para) -> int:
     return p.line
 
 
+class _Pairwise:
+    """The earlier paragraphs of a small article, every pair compared: cheaper than
+    _Indexed below PAIRWISE eligible paragraphs, and the reference it must agree with."""
+
+    def __init__(self, paras: Sequence[Para]) -> None:
+        self.seen: dict[tuple[int, int], list[tuple[Para, set[bytes]]]] = {}
+        self.last: tuple[int, set[bytes]] = (-1, set())  # repeat_of()'s, for print()
+
+    def print(self, k: int, p: Para) -> None:
+        grams = self.last[1] if self.last[0] == k else _grams(p.ids)
+        self.seen.setdefault(p.scope, []).append((p, grams))
+
+    def repeat_of(self, k: int, p: Para) -> tuple[Para, Match, bool] | None:
+        """The paragraph `p` repeats: the first it may be removed for, else the most similar
+        of those sharing enough 3-grams (CANDIDATE)."""
+        grams = _grams(p.ids)
+        self.last = (k, grams)
+        best: tuple[Para, Match, bool] | None = None
+        for e, e_grams in self.seen.get(p.scope, ()):
+            if removable(p, e):
+                return e, classify(p, e) or Match("exact", 1.0), True
+            if len(grams & e_grams) >= CANDIDATE * min(len(grams), len(e_grams)):
+                m = classify(p, e)
+                if m is not None and (best is None or m.similarity > best[1].similarity):
+                    best = (e, m, False)
+        return best
+
+    def holders(self, paras: Sequence[Para]) -> list[list[Para]]:
+        """For each paragraph, the earlier printed eligible ones of its scope with its first
+        3-gram, in order."""
+        out: list[list[Para]] = []
+        for p in paras:
+            head = array("I", p.ids[:3]).tobytes()
+            out.append([e for e, grams in self.seen.get(p.scope, ()) if e.line < p.line
+                        and head in grams] if len(p.ids) >= 3 else [])
+        return out
+
+
+def _grams(ids: Sequence[int]) -> set[bytes]:
+    """The 3-grams of a paragraph's syllables, each the 12 bytes of its three ids."""
+    raw = array("I", ids).tobytes()
+    return {raw[i:i + 12] for i in range(0, len(raw) - 8, 4)}
+
+
 def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
     """Repeats inside one article: removals (same scope, equal/contained, or the same text
     once line by line and once as one block) and near warnings."""
     found: list[Local] = []
     removed: set[int] = set()
-    article = _Article(paras)
+    small = sum(map(eligible, paras)) <= PAIRWISE
+    article: _Pairwise | _Indexed = _Pairwise(paras) if small else _Indexed(paras)
     printed_in: dict[tuple[int, int], RunIndex] = {}
     for k, p in enumerate(paras):
         runs = printed_in.setdefault(p.scope, RunIndex())
@@ -466,7 +512,8 @@ class RunIndex:
         return None
 
 
-def _split_copies(paras: Sequence[Para], removed: set[int], article: _Article) -> list[Local]:
+def _split_copies(paras: Sequence[Para], removed: set[int], article: _Pairwise | _Indexed,
+                  ) -> list[Local]:
     """The mirror of a joined repeat: an earlier paragraph pasted again line by line. Runs of
     two or more consecutive later paragraphs that together lie inside one earlier paragraph of
     the same scope are removed whole, short lines included (marked lines never). The hosts:

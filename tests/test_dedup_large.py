@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bantin import dedup
 from bantin.dedup import (
     CANDIDATE,
     FOLD_AFTER,
@@ -21,7 +22,7 @@ from bantin.dedup import (
     Finding,
     Report,
     Where,
-    _Article,
+    _Indexed,
     check_article,
     eligible,
     paragraphs,
@@ -186,7 +187,7 @@ def test_neighbours_hold_every_pair_comparing_all_would_look_at() -> None:
             if rng.random() < 0.1:
                 lines.append("## " + " ".join(words[:4]))
         paras = [p for p in paragraphs("\n".join(lines) + "\n", 1) if eligible(p)]
-        article = _Article(paras)
+        article = _Indexed(paras)
         grams = {k: set(zip(p.ids, p.ids[1:], p.ids[2:], strict=False))
                  for k, p in enumerate(paras)}
         for i, j in itertools.combinations(range(len(paras)), 2):
@@ -200,6 +201,45 @@ def test_neighbours_hold_every_pair_comparing_all_would_look_at() -> None:
                 assert fa in close
             if removable(b, a):
                 assert fa in inside
+
+
+def random_article(rng: random.Random, texts: list[str], lines: int) -> str:
+    """Pieces of real paragraphs, edited, copied, joined and split, under a few headings."""
+    out: list[str] = []
+    for _ in range(lines):
+        words = rng.choice(texts).split()
+        roll = rng.random()
+        if roll < 0.1:
+            out.append("## " + " ".join(words[:5]))
+        elif roll < 0.2 and len(out) >= 2:
+            out.append(out[-2] + " " + out[-1])  # joined
+        elif roll < 0.3 and out:
+            w = out[rng.randrange(len(out))].split()
+            out += [" ".join(w[: len(w) // 2]), " ".join(w[len(w) // 2:])]  # split
+        elif roll < 0.45 and out:
+            w = out[rng.randrange(len(out))].split()
+            w[rng.randrange(len(w))] = rng.choice(["xã", "năm", "2026", "huyện"])
+            out.append(" ".join(w))  # edited copy
+        elif roll < 0.55 and out:
+            out.append(rng.choice(out).upper())  # copy
+        else:
+            lo = rng.randrange(len(words) // 2)
+            out.append(" ".join(words[lo:lo + rng.randint(3, len(words))]))
+    return "\n".join(out) + "\n"
+
+
+def test_the_index_finds_what_comparing_every_pair_finds(monkeypatch) -> None:
+    texts = [it["earlier"] for it in labelled()[:200]]
+    rng = random.Random(5)
+    checked = 0
+    for _ in range(60):
+        paras = paragraphs(random_article(rng, texts, rng.randint(5, 120)), 1)
+        monkeypatch.setattr(dedup, "PAIRWISE", 10**9)
+        pairwise = check_article(paras)
+        monkeypatch.setattr(dedup, "PAIRWISE", 0)
+        assert check_article(paras) == pairwise
+        checked += len(pairwise[0])
+    assert checked > 500
 
 
 def test_the_labelled_pairs_as_articles_are_found_as_before() -> None:
