@@ -388,7 +388,17 @@ _ARTICLE_JSON: dict[str, tuple[type, ...]] = {
 }
 
 
-def _cached_article(d: dict[str, Any], path: Path, rel: str, key: str,
+def _names_file(rel: Any, path: Path, diags: Diagnostics) -> bool:
+    """Whether `rel` is how messages and pages name this file (diags.rel), tried first
+    without resolving the path (a system call per folder, for every cached article)."""
+    if diags.root is not None and isinstance(rel, str):
+        head = str(diags.root) + os.sep
+        if str(path) == head + rel.replace("/", os.sep) and ".." not in rel.split("/"):
+            return True
+    return diags.rel(path) == rel
+
+
+def _cached_article(d: dict[str, Any], path: Path, diags: Diagnostics, key: str,
                     config: SiteConfig | None) -> Article | None:
     """The article a load cache entry holds, or None when it is not one this file and this
     site.yml could have given (a damaged or planted cache): what it holds becomes pages,
@@ -399,8 +409,9 @@ def _cached_article(d: dict[str, Any], path: Path, rel: str, key: str,
         return None
     texts = [t for k in ("author", "tags", "signature") for t in d.get(k, ())]
     lines = d.get("lines", {})
-    if (d.get("rel") != rel or d.get("origin") != key or not _SLUG.match(d.get("slug", ""))
-            or len(d["slug"]) > SLUG_MAX or not all(isinstance(t, str) for t in texts)
+    if (not _names_file(d.get("rel"), path, diags) or d.get("origin") != key
+            or not _SLUG.match(d.get("slug", "")) or len(d["slug"]) > SLUG_MAX
+            or not all(isinstance(t, str) for t in texts)
             or not all(isinstance(k, str) and type(v) is int for k, v in lines.items())):
         return None
     try:
@@ -437,7 +448,7 @@ class LoadCache:
                 return False, None
             article = None
             if data["article"] is not None:
-                article = _cached_article(data["article"], path, diags.rel(path), key, config)
+                article = _cached_article(data["article"], path, diags, key, config)
                 if article is None:
                     self.store.reject(key)
                     return False, None
@@ -620,7 +631,8 @@ def body_fits(path: Path, body: str, body_line: int, rule: str, diags: Diagnosti
 _DELIMITER = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
 # Blocks that end a table (markdown-it's "blockquote" terminators): quote, heading, fence,
 # list item, rule.
-_ENDS_TABLE = re.compile(r" {0,3}(?:[>#]|```|~~~|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))")
+_ENDS_TABLE = re.compile(r" {0,3}(?:[>#]|```|~~~|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"
+                         r"|[-*_](?:[ \t]*[-*_]){2,}[ \t]*$)")
 
 
 def _tables(lines: list[str]) -> list[tuple[int, int]]:
@@ -669,8 +681,8 @@ def find_sources(root: Path, diags: Diagnostics | None = None) -> list[Path]:
         first = walked.setdefault((st.st_dev, st.st_ino), folder)
         if first != folder:
             error_at(diags, folder, f"thư mục này là liên kết (symlink) tới thư mục "
-                        f"{diags.rel(first)} đã đọc rồi: các bài sẽ bị đọc hai lần hoặc "
-                        "lặp vô tận", "xóa liên kết này")
+                     f"{diags.rel(first)} đã đọc rồi: các bài sẽ bị đọc hai lần hoặc lặp vô "
+                     "tận", "xóa liên kết này")
             return
         for e in entries:
             if not e.name.startswith("."):
@@ -746,12 +758,12 @@ def cannot_read(diags: Diagnostics, path: str | Path, exc: OSError, folder: bool
                              f"lỗi hệ thống {errno.errorcode.get(exc.errno or 0, exc.errno)}")
     if folder:
         error_at(diags, path, f"không đọc được thư mục ({reason}): các bài trong đó sẽ "
-                    "không được dựng", "cấp quyền đọc thư mục cho tài khoản chạy bantin (hoặc "
-                    "chuyển các bài sang thư mục khác) rồi dựng lại; bản đang đăng được giữ "
-                    "nguyên cho tới lúc đó")
+                 "không được dựng", "cấp quyền đọc thư mục cho tài khoản chạy bantin (hoặc "
+                 "chuyển các bài sang thư mục khác) rồi dựng lại; bản đang đăng được giữ "
+                 "nguyên cho tới lúc đó")
     else:
         error_at(diags, path, f"không đọc được tệp ({reason})",
-                    "cấp quyền đọc tệp cho tài khoản chạy bantin rồi dựng lại")
+                 "cấp quyền đọc tệp cho tài khoản chạy bantin rồi dựng lại")
 
 
 MAX_SOURCE_BYTES = 2 << 20  # 2 MB of Markdown: ~300,000 words, far past any bulletin article
@@ -780,7 +792,7 @@ def read_source(path: Path, diags: Diagnostics, bases: tuple[str, ...]) -> bytes
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 error_at(diags, path, "đây không phải tệp văn bản thường (có thể là ống dẫn "
-                            "hay thiết bị) nên không được đọc", "thay bằng một tệp .md thật")
+                         "hay thiết bị) nên không được đọc", "thay bằng một tệp .md thật")
                 return None
             data = f.read(MAX_SOURCE_BYTES + 1)
         except OSError as exc:
@@ -789,8 +801,8 @@ def read_source(path: Path, diags: Diagnostics, bases: tuple[str, ...]) -> bytes
     if len(data) > MAX_SOURCE_BYTES:
         size = f"{st.st_size / (1 << 20):.1f}".replace(".", ",")
         error_at(diags, path, f"bài dài {size} MB, quá giới hạn {MAX_SOURCE_BYTES >> 20} MB "
-                    "một bài", "tách thành nhiều bài; bảng số liệu lớn đính kèm thành tệp "
-                    "riêng (PDF, Excel) thay vì dán vào bài")
+                 "một bài", "tách thành nhiều bài; bảng số liệu lớn đính kèm thành tệp "
+                 "riêng (PDF, Excel) thay vì dán vào bài")
         return None
     return data
 

@@ -517,6 +517,9 @@ base_url: https://example.gov.vn/ban-tin/
 sections: [TIN CCHC TỈNH, TIN CCHC ĐỊA PHƯƠNG]
 local_section: TIN CCHC ĐỊA PHƯƠNG
 weekly: true
+direction:
+  - "Nguyễn Văn An, Giám đốc Sở Nội vụ"
+editorial: "Phòng Cải cách hành chính và Văn thư lưu trữ, Sở Nội vụ"
 """
 
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,29 +9,11 @@ import pytest
 
 from bantin.cli import main
 
+from .browser import browser, served_folder  # noqa: F401  - browser is a fixture
 from .conftest import REPO
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = REPO / "tests" / "artifacts"
 pytestmark = pytest.mark.browser
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-if CHROMIUM is None:  # the test command installs Debian's chromium; without it, fail loudly
-    pytest.fail("chromium không có trên máy — chạy lệnh kiểm thử trong README (cài chromium)",
-                pytrace=False)
-
-
-@contextlib.contextmanager
-def served_folder(folder: Path) -> Iterator[str]:
-    """A folder over HTTP on loopback; yields its address (ending in "/")."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -48,22 +25,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base + "public/"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
-
-
 PAGES = ["2026/18/index.html", "index.html"]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_fits_and_has_no_console_errors(served: str, browser, width: int,
+def test_page_fits_and_has_no_console_errors(served: str, browser, width: int,  # noqa: F811
                                              page_path: str) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900},
                                   device_scale_factor=1)
@@ -97,7 +64,7 @@ def test_page_fits_and_has_no_console_errors(served: str, browser, width: int,
     assert styled == "rgb(179, 0, 27)"  # the stylesheet loaded through the relative link
 
 
-def test_article_links_work_from_a_sub_path(served: str, browser) -> None:
+def test_article_links_work_from_a_sub_path(served: str, browser) -> None:  # noqa: F811
     page = browser.new_page(viewport={"width": 390, "height": 900})
     page.goto(served + "2026/18/index.html")
     page.click(".muc-luc-chuyen-muc + ol li:first-child a")
@@ -112,7 +79,7 @@ def test_article_links_work_from_a_sub_path(served: str, browser) -> None:
     page.close()
 
 
-def test_search_finds_articles_typed_without_diacritics(served: str, browser) -> None:
+def test_search_finds_articles_typed_without_diacritics(served: str, browser) -> None:  # noqa: F811
     page = browser.new_page(viewport={"width": 390, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -141,7 +108,7 @@ def test_search_finds_articles_typed_without_diacritics(served: str, browser) ->
     page.close()
 
 
-def test_pdf_link_downloads_the_print_edition(served: str, browser) -> None:
+def test_pdf_link_downloads_the_print_edition(served: str, browser) -> None:  # noqa: F811
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.goto(served + "2026/18/index.html")
@@ -155,7 +122,7 @@ def test_pdf_link_downloads_the_print_edition(served: str, browser) -> None:
     assert data.startswith(b"%PDF-") and len(data) > 50_000
 
 
-def test_repeated_seed_paragraph_shows_once(served: str, browser) -> None:
+def test_repeated_seed_paragraph_shows_once(served: str, browser) -> None:  # noqa: F811
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(served + "2026/18/xa-tan-ky-hoi-nghi-chuyen-de-chi-so-cchc-2025/index.html")
     text = page.locator("main").inner_text()

@@ -10,8 +10,8 @@ from PIL import Image
 
 from bantin.cli import main
 
+from .browser import browser, served_folder  # noqa: F401  - browser is a fixture
 from .conftest import LOCAL, REPO, write
-from .test_browser import browser, served_folder  # noqa: F401  - fixtures
 from .test_images import phone_photo
 
 pytestmark = pytest.mark.browser

@@ -3,11 +3,7 @@ real headless Chromium, from disk (file://) and from a sub-path."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +12,9 @@ import pytest
 from bantin.build import BuildOptions, build
 from bantin.search import SHARDS, decode_ids, encode_ids, words
 
+from .browser import browser, served_folder  # noqa: F401  - browser is a fixture
 from .conftest import write
 from .test_incremental import assert_same_as_cold, edit
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def article(title: str, issue: int, year: int, week: str, body: str,
@@ -159,30 +154,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def http_base(portal: Path) -> Iterator[str]:
     """The site under /ban-tin/ of a local server, as on a commune portal."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(portal.parent)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/ban-tin/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        pytest.fail("chromium không có trên máy — chạy lệnh kiểm thử trong README (cài chromium)",
-                    pytrace=False)
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
+    with served_folder(portal.parent) as root:
+        yield root + "ban-tin/"
 
 
 @pytest.fixture(params=["file", "http"])
@@ -193,7 +166,7 @@ def base(request: pytest.FixtureRequest, portal: Path) -> str:
 
 
 class SearchPage:
-    def __init__(self, browser: object, base: str) -> None:
+    def __init__(self, browser: object, base: str) -> None:  # noqa: F811
         self.page = browser.new_page()  # type: ignore[attr-defined]
         self.base = base
         self.problems: list[str] = []
@@ -219,7 +192,7 @@ class SearchPage:
 
 
 @pytest.mark.browser
-def test_a_phrase_of_the_body_is_found_with_and_without_diacritics(browser: object,
+def test_a_phrase_of_the_body_is_found_with_and_without_diacritics(browser: object,  # noqa: F811
                                                                    base: str) -> None:
     page = SearchPage(browser, base)
     page.open("so tay dien tu")
@@ -248,7 +221,8 @@ def test_a_phrase_of_the_body_is_found_with_and_without_diacritics(browser: obje
 
 
 @pytest.mark.browser
-def test_title_matches_come_before_newer_body_matches(browser: object, base: str) -> None:
+def test_title_matches_come_before_newer_body_matches(browser: object,  # noqa: F811
+                                                      base: str) -> None:
     page = SearchPage(browser, base)
     page.open("thanh toán trực tuyến")
     assert page.titles() == ["Đẩy mạnh thanh toán trực tuyến trong dịch vụ công",
@@ -260,7 +234,7 @@ def test_title_matches_come_before_newer_body_matches(browser: object, base: str
 
 
 @pytest.mark.browser
-def test_words_far_apart_and_in_every_article_decode_in_the_page(browser: object,
+def test_words_far_apart_and_in_every_article_decode_in_the_page(browser: object,  # noqa: F811
                                                                  base: str) -> None:
     page = SearchPage(browser, base)
     page.open("zalo")
@@ -273,7 +247,7 @@ def test_words_far_apart_and_in_every_article_decode_in_the_page(browser: object
 
 
 @pytest.mark.browser
-def test_many_results_come_a_page_at_a_time(browser: object, portal: Path) -> None:
+def test_many_results_come_a_page_at_a_time(browser: object, portal: Path) -> None:  # noqa: F811
     page = SearchPage(browser, portal.as_uri() + "/")
     page.open("chi so hai long")
     titles = page.titles()

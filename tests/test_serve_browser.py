@@ -3,7 +3,6 @@ a broken article shows the error box over the last good page, fixing it removes 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,13 +10,10 @@ import pytest
 
 from bantin.serve import Server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.browser
+from .browser import browser  # noqa: F401  - a fixture
 
+pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
-if CHROMIUM is None:  # the test command installs Debian's chromium; without it, fail loudly
-    pytest.fail("chromium không có trên máy — chạy lệnh kiểm thử trong README (cài chromium)",
-                pytrace=False)
 
 ARTICLE = "content/2026/18/ban-chi-dao.md"
 WAIT = 15_000  # ms
@@ -33,23 +29,14 @@ def server(site: Path) -> Iterator[Server]:
     running.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
-
-
 def listening(page: object) -> None:
     """Wait until the page's live script has its event stream and the current state."""
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => window.__bantinLive && window.__bantinLive.version !== null", timeout=WAIT)
 
 
-def test_edits_errors_and_fixes_show_up_without_reloading(server: Server, browser) -> None:
+def test_edits_errors_and_fixes_show_up_without_reloading(server: Server,
+                                                          browser) -> None:  # noqa: F811
     expect = playwright_api.expect
     src = server.root / ARTICLE
     folder = next(p for p in (server.out / "2026" / "18").iterdir()

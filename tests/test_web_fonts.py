@@ -3,11 +3,8 @@ with their licence, and used by Chromium for every letter of a Vietnamese page."
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +13,12 @@ import pytest
 
 from bantin.build import BuildOptions, build
 
+from .browser import browser, served_folder  # noqa: F401  - browser is a fixture
 from .conftest import REPO
 from .sitecheck import broken_links
 
 WEB = REPO / "assets" / "fonts" / "web"
 FACES = ("Tinos-Regular", "Tinos-Bold", "Tinos-Italic", "Tinos-BoldItalic")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 
 
@@ -85,29 +82,8 @@ def test_fonts_are_published_with_their_licence_and_every_link_resolves(sample_s
 
 @pytest.fixture(scope="module")
 def http_base(sample_site: Path) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(sample_site.parent)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/ban-tin/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        pytest.fail("chromium không có trên máy — chạy lệnh kiểm thử trong README (cài chromium)",
-                    pytrace=False)
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
+    with served_folder(sample_site.parent) as root:
+        yield root + "ban-tin/"
 
 
 # A paragraph of the body, the article title (bold) and the signature (italic).
@@ -117,7 +93,7 @@ NODES = (".noi-dung-bai p", ".tieu-de-bai a", ".ky-ten p")
 @pytest.mark.browser
 @pytest.mark.parametrize("where", ["http", "file"])
 def test_vietnamese_text_is_drawn_with_the_bundled_faces_only(
-        browser: object, sample_site: Path, where: str, request: pytest.FixtureRequest
+        browser: object, sample_site: Path, where: str, request: pytest.FixtureRequest  # noqa: F811
         ) -> None:
     base = request.getfixturevalue("http_base") if where == "http" else \
         sample_site.as_uri() + "/"
