@@ -636,26 +636,33 @@ _ENDS_TABLE = re.compile(r" {0,3}(?:[>#]|```|~~~|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:
 
 
 def _tables(lines: list[str]) -> list[tuple[int, int]]:
-    """(0-based line, rows) of each table as markdown-it splits them, from the text: a "|"
-    header over a "---|---" line and the non-blank lines below it up to another block; or
-    consecutive lines pasted from a Word table (tab-separated). Never fewer rows than the
-    parser makes."""
-    found: list[tuple[int, int]] = []
-    k = 0
-    while k < len(lines) - 1:
-        end = k
-        if "|" in lines[k] and "-" in lines[k + 1] and _DELIMITER.fullmatch(lines[k + 1]):
-            end = k + 2
-            while end < len(lines) and lines[end].strip() and not _ENDS_TABLE.match(lines[end]):
-                end += 1
-            found.append((k, end - k - 1))  # the "---" line is no row
-        elif "\t" in lines[k].strip():
-            while end < len(lines) and "\t" in lines[end].strip():
-                end += 1
-            if end - k >= 2:
-                found.append((k, end - k))
-        k = max(end, k + 1)
-    return found
+    """(0-based line, rows) of the stretches of text that may be tables, never fewer rows
+    than markdown-it makes of them: each "|" line over a "---|---" line, with the non-blank
+    lines below it up to another block, and each run of lines pasted from a Word table
+    (tab-separated); overlapping ones are one stretch (the parser may take a table from
+    any of them). Lines are looked at without the indentation and ">" of the lists and
+    quotes a table may sit in."""
+    n = len(lines)
+    bare = [line.lstrip(" \t>") for line in lines]
+    rows = [0] * (n + 1)  # non-blank lines from here that start no other block
+    tabs = [0] * (n + 1)  # lines from here with a tab between words
+    for i in range(n - 1, -1, -1):
+        rows[i] = rows[i + 1] + 1 if bare[i].strip() and not _ENDS_TABLE.match(bare[i]) else 0
+        tabs[i] = tabs[i + 1] + 1 if "\t" in lines[i].strip() else 0
+    found: list[list[int]] = []  # [start, end, delimiter lines]
+    for k in range(n):
+        if k + 1 < n and "|" in lines[k] and "-" in bare[k + 1] and _DELIMITER.fullmatch(
+                bare[k + 1]):
+            start, end, delimiters = k, k + 2 + rows[k + 2], 1
+        elif tabs[k] >= 2 and (k == 0 or tabs[k - 1] == 0):
+            start, end, delimiters = k, k + tabs[k], 0
+        else:
+            continue
+        if found and start < found[-1][1]:  # its "---" line may be a row of the first
+            found[-1][1] = max(found[-1][1], end)
+        else:
+            found.append([start, end, delimiters])
+    return [(start, end - start - delimiters) for start, end, delimiters in found]
 
 
 def find_sources(root: Path, diags: Diagnostics | None = None) -> list[Path]:

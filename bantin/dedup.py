@@ -247,8 +247,8 @@ def compare(later: Sequence[int], earlier: Sequence[int]) -> Match | None:
         return Match("exact", 1.0)
     if _contains_ids(long, short):
         return Match("contained", 1.0)
-    if _numbers_only(short, long) or not _could_be_near(short, long):
-        return None  # (the cheaper tests first: SequenceMatcher is what costs)
+    if not _could_be_near(short, long) or _numbers_only(short, long):
+        return None  # (before SequenceMatcher, which is what costs)
     sm = SequenceMatcher(None, later, earlier, autojunk=False)
     same = sum(b.size for b in sm.get_matching_blocks())
     similarity = max(2 * same / (len(later) + len(earlier)), same / len(short))

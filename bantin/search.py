@@ -225,11 +225,21 @@ def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
         paths = tuple(shard_path(year, s) for s in SHARDS)
         inputs = digest(SEARCH_VERSION, str(year), *(d.key for d in docs))
         out.append(Target(paths, inputs, functools.partial(_write_year, year, docs), "text"))
-        years.append([year, inputs[:10], [[i.number, len(i.articles)] for i in year_issues]])
+        years.append([year, _content_tag(year, docs),
+                      [[i.number, len(i.articles)] for i in year_issues]])
     manifest = f"window.BANTIN_CHI_MUC = {_compact({'v': SEARCH_VERSION, 'nam': years})};\n"
     out.append(Target((MANIFEST,), digest(SEARCH_VERSION, MANIFEST, manifest),
                       functools.partial(_write_text, manifest), "text"))
     return out
+
+
+def _content_tag(year: int, docs: Sequence[Doc]) -> str:
+    """The year's version tag in the manifest (browsers fetch its files anew when it
+    changes): from what the files show, not from the article digests, which name the
+    sources' paths; so a site built in another folder writes the same bytes."""
+    return digest(SEARCH_VERSION, str(year), *(
+        f"{d.article.rel}\0{d.article.title}\0{d.label}\0{d.rendered.summary}\0"
+        f"{d.rendered.html}" for d in docs))[:10]
 
 
 def _write_text(text: str, dest: Path) -> list[str]:

@@ -56,17 +56,29 @@ class Summary:
                    list(data["findings"]), int(data["pages"]), int(data["issues"]))
 
 
-def _files(folder: Path) -> Iterator[os.DirEntry[str]]:
+def _files(folder: Path, seen: set[tuple[int, int]] | None = None
+           ) -> Iterator[os.DirEntry[str]]:
+    """Every file under a folder; a folder met twice (a symlink loop) is walked once: the
+    build itself then tells the editor about the loop."""
+    seen = set() if seen is None else seen
     try:
+        st = folder.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return
+        seen.add((st.st_dev, st.st_ino))
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    except (OSError, RuntimeError):
         return
     for e in entries:
         if e.name == "__pycache__":
             continue  # compiled code is made from the .py files next to it
-        if e.is_dir():
-            yield from _files(Path(e.path))
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _files(Path(e.path), seen)
         else:
             yield e
 

@@ -114,7 +114,8 @@ def test_headings_sit_below_the_page_levels_and_tables_scroll() -> None:
 
 
 def test_numbers_and_units_are_kept_together() -> None:
-    assert "3.118\u00a0hồ sơ" in html_of("Tiếp nhận 3.118 hồ sơ.\n")
+    # the number and its two-syllable noun stay on one line ("hồ sơ" is one word)
+    assert "3.118\u00a0hồ\u00a0sơ" in html_of("Tiếp nhận 3.118 hồ sơ.\n")
 
 
 def test_summary_is_the_first_real_paragraph() -> None:
