@@ -134,6 +134,8 @@ SHAPES: dict[str, Callable[[str, Any], bool]] = {
     "photos": _photo_shape,
     "dedup": _dedup_shape,
     "articles": _article_shape,
+    "source-stamps": lambda k, v: k == "source-stamps" and isinstance(v, dict) and all(
+        isinstance(p, str) and _is_row(s, (int, int, str, str)) for p, s in v.items()),
 }
 
 

@@ -9,13 +9,14 @@ import hashlib
 import os
 import re
 import stat
+import time
 from collections import defaultdict
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .cache import JsonStore, digest
+from .cache import FileDigests, JsonStore, digest
 from .config import Section, SiteConfig, load_config
 from .errors import Diagnostic, Diagnostics
 from .model import (
@@ -424,6 +425,9 @@ def _cached_article(d: dict[str, Any], path: Path, diags: Diagnostics, key: str,
     return article
 
 
+STAMPS = "source-stamps"
+
+
 class LoadCache:
     """Articles read earlier, by the digest of their file's bytes and of site.yml: reading
     2,600 front matters again costs ~1 s, looking them up ~0.1 s. Kept in the cache store
@@ -435,8 +439,12 @@ class LoadCache:
         self.store = JsonStore(root, "articles", enabled)
         self.store.preload()
         self.memo: dict[str, tuple[Article | None, list[Diagnostic]]] = {}  # by source key
-        # path -> size, change time, site.yml's key and the source key it was read with
-        self.stamps: dict[str, tuple[int, int, str, str]] = {}
+        # path -> size, change time, site.yml's key and the source key it was read with;
+        # kept between runs too, so a build after one edit reads one file, not 2,600.
+        self.stamp_store = JsonStore(root, STAMPS, enabled)
+        kept = self.stamp_store.get(STAMPS) or {}
+        self.stamps: dict[str, tuple[int, int, str, str]] = {
+            p: (v[0], v[1], v[2], v[3]) for p, v in kept.items()}
         self.used: set[str] = set()
 
     def get(self, key: str, path: Path, diags: Diagnostics,
@@ -471,6 +479,12 @@ class LoadCache:
         self.memo = {k: v for k, v in self.memo.items() if k in self.used}
         self.stamps = {p: s for p, s in self.stamps.items() if p in paths}
         self.used = set()
+        # A file changed within RACY_NS of now may change again within its time stamp's
+        # resolution: it is not trusted by the next run, which reads it again.
+        settled = time.time_ns() - FileDigests.RACY_NS
+        self.stamp_store.put(STAMPS, {p: list(v) for p, v in self.stamps.items()
+                                      if v[1] < settled})
+        self.stamp_store.save()
 
 
 def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
