@@ -422,7 +422,10 @@ def _grams(ids: Sequence[int]) -> set[bytes]:
 
 def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:
     """Repeats inside one article: removals (same scope, equal/contained, or the same text
-    once line by line and once as one block) and near warnings."""
+    once line by line and once as one block) and near warnings. A small article compares
+    every pair; a big one only pairs sharing 3-grams (_Indexed), with the same findings
+    until thousands of alike paragraphs make stock phrases of its 3-grams. Many repeats of
+    one paragraph are reported as one finding (_folded)."""
     found: list[Local] = []
     removed: set[int] = set()
     small = sum(map(eligible, paras)) <= PAIRWISE

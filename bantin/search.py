@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import digest
+from .cache import JsonStore, digest
 from .markdown import Rendered
 from .model import Article, Issue
 from .targets import Target
@@ -95,15 +95,24 @@ _MEMO: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _MEMO_MAX = 50_000
 
 
-def doc_words(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
-    """(every word of the article, the words of its title)."""
+def doc_words(doc: Doc, store: JsonStore | None = None
+              ) -> tuple[frozenset[str], frozenset[str]]:
+    """(every word of the article, the words of its title): from memory while `serve`
+    runs, from the cache store between builds (an edit rewrites its year's word files:
+    the other articles of the year are not read through again), else found."""
     hit = _MEMO.get(doc.key)
     if hit is None:
-        a = doc.article
-        title = words(a.title)
-        rest = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
-                         *a.signature, *a.tags, plain_text(doc.rendered.html)))
-        hit = (frozenset(title | words(rest)), frozenset(title))
+        kept = store.get(doc.key) if store is not None else None
+        if kept is not None:
+            hit = (frozenset(kept[0]), frozenset(kept[1]))
+        else:
+            a = doc.article
+            title = words(a.title)
+            rest = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
+                             *a.signature, *a.tags, plain_text(doc.rendered.html)))
+            hit = (frozenset(title | words(rest)), frozenset(title))
+            if store is not None:
+                store.put(doc.key, [sorted(hit[0]), sorted(hit[1])])
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.clear()
         _MEMO[doc.key] = hit
@@ -162,12 +171,13 @@ def decode_ids(code: str, n: int) -> list[int]:
     return ids
 
 
-def year_shards(year: int, docs: Sequence[Doc]) -> dict[str, str]:
+def year_shards(year: int, docs: Sequence[Doc], store: JsonStore | None = None
+                ) -> dict[str, str]:
     """Shard letter -> the text of that word file of one year."""
     every: defaultdict[str, list[int]] = defaultdict(list)
     titled: defaultdict[str, list[int]] = defaultdict(list)
     for k, doc in enumerate(docs):
-        all_words, title_words = doc_words(doc)
+        all_words, title_words = doc_words(doc, store)
         for w in all_words:
             every[w].append(k)
         for w in title_words:
@@ -206,7 +216,8 @@ def by_year(issues: Sequence[Issue]) -> list[tuple[int, list[Issue]]]:
 
 
 def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
-                   article_digests: dict[str, str]) -> list[Target]:
+                   article_digests: dict[str, str], store: JsonStore | None = None
+                   ) -> list[Target]:
     """The manifest, each year's word files (one target) and each issue's article list.
     The digests name exactly what each file is made from: the articles' digests (text,
     fields and render), the issue labels, the order, and SEARCH_VERSION."""
@@ -224,7 +235,10 @@ def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
                 functools.partial(_write_issue, issue, rendered), "text"))
         paths = tuple(shard_path(year, s) for s in SHARDS)
         inputs = digest(SEARCH_VERSION, str(year), *(d.key for d in docs))
-        out.append(Target(paths, inputs, functools.partial(_write_year, year, docs), "text"))
+        # The store keeps the words of the years this build wrote (an editor's next edits
+        # are mostly in the same year); other years' are found again when next written.
+        out.append(Target(paths, inputs, functools.partial(_write_year, year, docs, store),
+                          "text"))
         years.append([year, _content_tag(year, docs),
                       [[i.number, len(i.articles)] for i in year_issues]])
     manifest = f"window.BANTIN_CHI_MUC = {_compact({'v': SEARCH_VERSION, 'nam': years})};\n"
@@ -251,10 +265,11 @@ def _write_issue(issue: Issue, rendered: dict[str, Rendered], dest: Path) -> lis
     return _write_text(issue_chunk(issue, rendered), dest)
 
 
-def _write_year(year: int, docs: Sequence[Doc], dest: Path) -> list[str]:
+def _write_year(year: int, docs: Sequence[Doc], store: JsonStore | None, dest: Path
+                ) -> list[str]:
     # The other files of the target sit beside the main one, named as the stage names it.
     prefix = dest.name[: -len(Path(shard_path(year, SHARDS[0])).name)]
-    for shard, text in year_shards(year, docs).items():
+    for shard, text in year_shards(year, docs, store).items():
         name = prefix + Path(shard_path(year, shard)).name
         dest.with_name(name).write_text(text, encoding="utf-8")
     return []

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .cache import FileDigests, digest
+from .cache import FileDigests, JsonStore, digest
 from .images import IMAGES_VERSION
 from .markdown import Rendered
 from .model import Article, Issue, Site
@@ -155,8 +155,10 @@ class SitePages:
 
     def __init__(self, content: SiteContent, theme: Theme, digests: FileDigests,
                  photo_cache: Path | None = None, env: jinja2.Environment | None = None,
-                 photos: SitePhotos | None = None) -> None:
+                 photos: SitePhotos | None = None, search_words: JsonStore | None = None,
+                 ) -> None:
         self.c = content
+        self.search_words = search_words  # each article's words, kept between builds
         self.photo_cache = photo_cache  # web copies of photos kept between builds
         self.photos = photos or SitePhotos(content.site, content.rendered, digests)
         self.digests = digests
@@ -228,7 +230,8 @@ class SitePages:
                                     lambda: {"title": "Không tìm thấy trang"}))
         out.append(self.page_target("tim-kiem/index.html", "search.html", [],
                                     lambda: {"title": "Tìm kiếm"}))
-        out += search_targets(site.issues, self.c.rendered, self.article_digests)
+        out += search_targets(site.issues, self.c.rendered, self.article_digests,
+                              self.search_words)
         out.append(self.feed_target())
         if self.config.base_url:
             urls = [self.absolute(p) for p in self.pages()]
