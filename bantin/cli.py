@@ -247,6 +247,9 @@ def run_dedup(root: Path, *, json_output: bool, fix: bool, yes: bool, verbose: b
                   "(xem tất cả với -v)")
         print(summary_line(report, hint=False) if report.findings
               else f"Không có đoạn lặp trong {format_count(report.paragraphs)} đoạn.")
+    if json_output or not report.findings:  # else the summary line carried them
+        for notice in report.notices:
+            print(notice, file=sys.stderr)
     if not fix:
         return 0
     from .dedup_fix import fix_sources

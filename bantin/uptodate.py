@@ -101,7 +101,7 @@ def snapshot(root: Path, extra: Iterable[Path] = ()) -> dict[str, list[int]]:
                 found[e.path] = [st.st_size, st.st_mtime_ns]
     # The archive index `bantin dedup` keeps: a build checks against it, so its warnings
     # change when it is made again.
-    kept = [str(root / CACHE_DIR / f"dedup-archive{ext}") for ext in (".pickle", ".npz")]
+    kept = [str(root / CACHE_DIR / "dedup-archive.npz")]  # dedup_archive.ARCHIVE_FILE
     found.update(snapshot_files([str(root / "site.yml"), *kept, *map(str, extra)]))
     return found
 
