@@ -38,7 +38,7 @@ from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
 
 ARTICLE_KEYS = (
     "title", "issue", "year", "week", "editor", "commune", "section", "author", "source",
-    "slug", "order", "date", "draft", "tags", "keep_repeats",
+    "slug", "order", "date", "draft", "tags", "keep_repeats", "gallery",
 )
 ISSUE_KEYS = ("week", "date", "direction", "editorial", "banner", "order")
 COMMUNE_WORDS = ("Xã", "Phường", "Thị trấn", "Đặc khu")
@@ -325,6 +325,10 @@ def build_article(
     if not isinstance(keep_repeats, bool):
         chk.error("keep_repeats", "keep_repeats chỉ nhận true hoặc false",
                   "viết keep_repeats: true để giữ mọi đoạn lặp của bài này")
+    gallery = data.get("gallery", False)
+    if not isinstance(gallery, bool):
+        chk.error("gallery", "gallery chỉ nhận true hoặc false",
+                  "viết gallery: true để xếp các ảnh của bài thành bộ ảnh")
     tags = _lines_of(doc.raw("tags", data.get("tags")))
     if tags is None:
         chk.error("tags", "tags phải là danh sách từ khóa", "viết tags: [chuyển đổi số, TTHC]")
@@ -343,7 +347,7 @@ def build_article(
         section=section, commune=commune, commune_slug=slugify(commune) if commune else None,
         author=author or (), source=source, slug=slug or title_slug(title),
         order=order, date=art_date, draft=bool(draft), tags=tags or (), body=body,
-        keep_repeats=keep_repeats is True, signature=signature,
+        keep_repeats=keep_repeats is True, gallery=gallery is True, signature=signature,
         paragraph_rule=config.paragraphs, body_line=body_line, lines=dict(doc.lines),
         origin=origin,
     )
@@ -373,8 +377,8 @@ def title_slug(title: str) -> str:
 
 # Bump when reading the same file with the same site.yml gives a different article.
 # 2: slugs checked for length and Windows names; 3: YAML 1.2 values; 4: empty galleries;
-# 5: a misspelt needed key is an error
-LOAD_VERSION = "5"
+# 5: a misspelt needed key is an error; 6: gallery: true
+LOAD_VERSION = "6"
 
 
 _NONE = type(None)
@@ -384,7 +388,8 @@ _ARTICLE_JSON: dict[str, tuple[type, ...]] = {
     "week": (list, _NONE), "editor": (str,), "section": (list,), "commune": (str, _NONE),
     "commune_slug": (str, _NONE), "author": (list,), "source": (str,), "slug": (str,),
     "order": (int, _NONE), "date": (str, _NONE), "draft": (bool,), "tags": (list,),
-    "body": (str,), "body_line": (int,), "keep_repeats": (bool,), "signature": (list,),
+    "body": (str,), "body_line": (int,), "keep_repeats": (bool,), "gallery": (bool,),
+    "signature": (list,),
     "paragraph_rule": (str,), "lines": (dict,), "origin": (str,),
 }
 

@@ -96,9 +96,11 @@ def photo_figures(state: Any) -> None:
     run: list[Token] = []
     intro = False
 
+    every = bool(state.env.get("gallery"))  # front matter gallery: true
+
     def flush() -> None:
         nonlocal run, intro
-        if len(run) >= 2 or (run and intro):
+        if len(run) >= 2 or (run and (intro or every)):
             out.append(Token("gallery_open", "div", 1))
             out.extend(run)
             out.append(Token("gallery_close", "div", -1))

@@ -309,9 +309,10 @@ class Parsed(NamedTuple):
     first_line: int
 
 
-def parse(md: MarkdownIt, body: str, first_line: int) -> Parsed:
-    """Parse a body whose first line is file line `first_line`."""
-    env: dict[str, Any] = {}
+def parse(md: MarkdownIt, body: str, first_line: int, gallery: bool = False) -> Parsed:
+    """Parse a body whose first line is file line `first_line`; `gallery`: photos on their
+    own lines form galleries even one by one (front matter gallery: true)."""
+    env: dict[str, Any] = {"gallery": gallery}
     tokens = md.parse(body, env)
     return Parsed(tokens, env, extract_blocks(tokens, first_line), first_line)
 

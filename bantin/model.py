@@ -45,6 +45,7 @@ class Article:
     body: str
     body_line: int  # file line of the body's first line
     keep_repeats: bool = False  # front matter keep_repeats: true — never drop a repeat
+    gallery: bool = False  # front matter gallery: true — photos on their own lines form galleries
     # Pushed-right lines that ended the body (blanked there), printed in the closing block.
     signature: tuple[str, ...] = ()
     paragraph_rule: str = "lines"  # site.yml paragraphs: how body lines become paragraphs

@@ -17,7 +17,8 @@ def render_key(a: Article, removed: frozenset[int]) -> str:
     skip = ",".join(map(str, sorted(removed)))
     if a.origin:  # read from a file: its digest covers the body and the paragraph rule
         return digest(RENDER_VERSION, a.origin, skip)
-    return digest(RENDER_VERSION, a.paragraph_rule, str(a.body_line), a.body, skip)
+    return digest(RENDER_VERSION, a.paragraph_rule, str(a.body_line), a.body, skip,
+                  str(a.gallery))
 
 
 class Prepared(NamedTuple):
@@ -31,7 +32,7 @@ class Prepared(NamedTuple):
 
 def prepare(a: Article) -> Prepared:
     md = parser(a.paragraph_rule)
-    parsed = parse(md, a.body, a.body_line)
+    parsed = parse(md, a.body, a.body_line, a.gallery)
     paras = paragraphs(a.body, a.body_line, keeps_all(a), blocks=parsed.blocks)
     check = check_paragraphs(paras)
     r = render_parsed(md, parsed, check.removed)

@@ -287,3 +287,26 @@ def test_the_sample_prints_no_gallery_line_over_nothing(tmp_path: Path) -> None:
     shutil.copy(REPO / "site.yml", root / "site.yml")
     result = build(BuildOptions(root=root, out=tmp_path / "out", pdf=False))
     assert not [w for w in result.warnings if "ảnh" in w.message]
+
+
+def test_gallery_in_front_matter_makes_each_photo_line_a_gallery(site: Path, tmp_path: Path
+                                                                 ) -> None:
+    folder = site / "content/2026/18"
+    for n in range(2):
+        phone_photo(folder / f"anh-{n}.jpg", (1800 + n, 1200), orientation=1)
+    body = "Đoạn mở đầu.\n![Ảnh một](anh-0.jpg)\nĐoạn giữa.\n![Ảnh hai](anh-1.jpg)\n"
+    plain = article(site, body)
+    out = tmp_path / "out"
+    build(BuildOptions(root=site, out=out, pdf=False))
+    assert "bo-anh" not in page(out)  # one photo between paragraphs: a figure
+    plain.write_text(plain.read_text(encoding="utf-8").replace(
+        "order: 1", "order: 1\ngallery: true"), encoding="utf-8")
+    build(BuildOptions(root=site, out=out, pdf=False))
+    assert page(out).count('<div class="bo-anh">') == 2
+    plain.write_text(plain.read_text(encoding="utf-8").replace(
+        "gallery: true", "gallery: có"), encoding="utf-8")
+    from bantin.errors import ContentError
+
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(root=site, out=out, pdf=False))
+    assert [d.message for d in caught.value.diagnostics] == ["gallery chỉ nhận true hoặc false"]
