@@ -357,7 +357,7 @@ def test_printing_leaves_no_weasyprint_folder_in_the_temp_folder(tmp_path: Path)
     temp.mkdir()
     code, err = finish(start(root, out, "--print-shop", temp=temp))
     assert code == 0, err
-    assert (out / "2026/1/ban-tin-cchc-so-1-2026-nha-in.pdf").is_file()
+    assert (root / "in-an/2026/1/ban-tin-cchc-so-1-2026-nha-in.pdf").is_file()  # print folder
     assert weasyprint_folders(temp) == []
     assert leftovers(out) == []
 
