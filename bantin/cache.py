@@ -134,8 +134,10 @@ SHAPES: dict[str, Callable[[str, Any], bool]] = {
     "photos": _photo_shape,
     "dedup": _dedup_shape,
     "articles": _article_shape,
-    "search-words": lambda _k, v: (isinstance(v, list) and len(v) == 2 and all(
-        isinstance(ws, list) and all(isinstance(w, str) for w in ws) for ws in v)),
+    "search-words": lambda k, v: (
+        isinstance(v, str) and len(v) == 10 if k.startswith("tag:")
+        else isinstance(v, list) and len(v) == 2 and all(
+            isinstance(ws, list) and all(isinstance(w, str) for w in ws) for ws in v)),
     "source-stamps": lambda k, v: k == "source-stamps" and isinstance(v, dict) and all(
         isinstance(p, str) and _is_row(s, (int, int, str, str)) for p, s in v.items()),
 }

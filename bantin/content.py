@@ -932,6 +932,7 @@ def _order_articles(
     return tuple(groups)
 
 
+@functools.lru_cache(maxsize=16384)  # every build orders every issue; names rarely change
 def file_order(rel: str) -> tuple[tuple[str | int, ...], str]:
     """The order of file names as an editor numbers them: "2-…" before "10-…" (text and
     numbers alternate in the split, so like compares with like)."""

@@ -239,7 +239,7 @@ def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
         # are mostly in the same year); other years' are found again when next written.
         out.append(Target(paths, inputs, functools.partial(_write_year, year, docs, store),
                           "text"))
-        years.append([year, _content_tag(year, docs),
+        years.append([year, _content_tag(year, docs, inputs, store),
                       [[i.number, len(i.articles)] for i in year_issues]])
     manifest = f"window.BANTIN_CHI_MUC = {_compact({'v': SEARCH_VERSION, 'nam': years})};\n"
     out.append(Target((MANIFEST,), digest(SEARCH_VERSION, MANIFEST, manifest),
@@ -247,13 +247,29 @@ def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
     return out
 
 
-def _content_tag(year: int, docs: Sequence[Doc]) -> str:
+_TAGS: dict[str, str] = {}  # year inputs -> tag, while `serve` runs
+
+
+def _content_tag(year: int, docs: Sequence[Doc], inputs: str, store: JsonStore | None
+                 ) -> str:
     """The year's version tag in the manifest (browsers fetch its files anew when it
     changes): from what the files show, not from the article digests, which name the
-    sources' paths; so a site built in another folder writes the same bytes."""
-    return digest(SEARCH_VERSION, str(year), *(
-        f"{d.article.rel}\0{d.article.title}\0{d.label}\0{d.rendered.summary}\0"
-        f"{d.rendered.html}" for d in docs))[:10]
+    sources' paths; so a site built in another folder writes the same bytes. Hashing a
+    year's text costs ~20 ms: kept by the year's inputs."""
+    key = f"tag:{inputs}"
+    tag = _TAGS.get(key) or (store.get(key) if store is not None else None)
+    if not isinstance(tag, str):
+        tag = digest(SEARCH_VERSION, str(year), *(
+            f"{d.article.rel}\0{d.article.title}\0{d.label}\0{d.rendered.summary}\0"
+            f"{d.rendered.html}" for d in docs))[:10]
+        if store is not None:
+            store.put(key, tag)
+    elif store is not None:
+        store.keep(key)
+    if len(_TAGS) > 1000:
+        _TAGS.clear()
+    _TAGS[key] = tag
+    return tag
 
 
 def _write_text(text: str, dest: Path) -> list[str]:
