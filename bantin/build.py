@@ -268,7 +268,7 @@ class Builder:
         self.digests = FileDigests(root, enabled=o.use_cache)
         self.photo_store = JsonStore(root, "photos", enabled=o.use_cache)
         self.photo_store.preload()
-        self.search_words = JsonStore(root, "search-words", enabled=o.use_cache)
+        self.search_tags = JsonStore(root, "search-tags", enabled=o.use_cache)
         self.archive: dict[str, Any] = {}  # the kept archive index, as last loaded
         self.table: Table | None = None
         self.envs: dict[tuple[bool, ...], jinja2.Environment] = {}
@@ -363,7 +363,7 @@ class Builder:
         pages = SitePages(content, theme, self.digests,
                           root / CACHE_DIR / WEB_COPIES if o.use_cache else None,
                           env=self.environment(theme), photos=photos,
-                          search_words=self.search_words)
+                          search_tags=self.search_tags)
         targets = pages.targets()
         printing = print_targets(site, rendered, theme, o, self.digests,
                                  pages.issue_digests, photos) if o.pdf else None
@@ -402,7 +402,7 @@ class Builder:
         self.renders.save()
         self.digests.save()
         self.photo_store.save()
-        self.search_words.save()
+        self.search_tags.save()
 
     def put_pdf(self, job: PdfJob, made: Path, notes: list[str]) -> bool:
         """Put a PDF rendered elsewhere in place, if its issue did not change meanwhile (the

@@ -129,15 +129,13 @@ def _article_shape(_key: str, v: Any) -> bool:
 # checked by its reader.
 SHAPES: dict[str, Callable[[str, Any], bool]] = {
     "file-digests": lambda _k, v: _is_row(v, (int, int, str)),
-    "rendered": lambda _k, v: (_is_row(v, (str, str, list))
-                               and all(_is_row(p, _PHOTO_REF) for p in v[2])),
+    "rendered": lambda _k, v: (_is_row(v, (str, str, list, list))
+                               and all(_is_row(p, _PHOTO_REF) for p in v[2])
+                               and all(isinstance(w, str) for w in v[3])),
     "photos": _photo_shape,
     "dedup": _dedup_shape,
     "articles": _article_shape,
-    "search-words": lambda k, v: (
-        isinstance(v, str) and len(v) == 10 if k.startswith("tag:")
-        else isinstance(v, list) and len(v) == 2 and all(
-            isinstance(ws, list) and all(isinstance(w, str) for w in ws) for ws in v)),
+    "search-tags": lambda k, v: k.startswith("tag:") and isinstance(v, str) and len(v) == 10,
     "source-stamps": lambda k, v: k == "source-stamps" and isinstance(v, dict) and all(
         isinstance(p, str) and _is_row(s, (int, int, str, str)) for p, s in v.items()),
 }

@@ -11,6 +11,7 @@ from .dedup import ArticleResult, Para, check_paragraphs, keeps_all, paragraphs
 from .dedup_site import RepeatCheck
 from .markdown import RENDER_VERSION, PhotoRef, Rendered, parse, parser, render_parsed
 from .model import Article, Site
+from .search import body_words
 
 
 def render_key(a: Article, removed: frozenset[int]) -> str:
@@ -38,7 +39,8 @@ def prepare(a: Article) -> Prepared:
     r = render_parsed(md, parsed, check.removed)
     # The blocks were for the repeat check (paras); the record keeps what outputs show.
     key = render_key(a, check.removed)
-    return Prepared(Rendered(r.html, r.summary, (), r.photos, key), key, paras, check)
+    return Prepared(Rendered(r.html, r.summary, (), r.photos, key, body_words(r.html)), key,
+                    paras, check)
 
 
 class RenderStore:
@@ -56,9 +58,10 @@ class RenderStore:
             data = self.store.get(key)
             if data is None:
                 return None
-            html, summary, photos = data
+            html, summary, photos, words = data
             hit = self.memo[key] = Rendered(html, summary, (),
-                                            tuple(PhotoRef(*p) for p in photos), key)
+                                            tuple(PhotoRef(*p) for p in photos), key,
+                                            tuple(words))
         else:
             self.store.keep(key)
         self.used.add(key)
@@ -67,7 +70,7 @@ class RenderStore:
     def put(self, key: str, r: Rendered) -> None:
         self.memo[key] = r
         self.used.add(key)
-        self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos]])
+        self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos], list(r.words)])
 
     def save(self) -> None:
         self.store.save()

@@ -95,24 +95,23 @@ _MEMO: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _MEMO_MAX = 50_000
 
 
-def doc_words(doc: Doc, store: JsonStore | None = None
-              ) -> tuple[frozenset[str], frozenset[str]]:
-    """(every word of the article, the words of its title): from memory while `serve`
-    runs, from the cache store between builds (an edit rewrites its year's word files:
-    the other articles of the year are not read through again), else found."""
+def body_words(body_html: str) -> tuple[str, ...]:
+    """The words of an article's printed body: found when it is prepared (prepare.py, in
+    worker processes on a cold build) and kept with its render, so an edit that rewrites
+    a year's word files reads the year's other articles from their records."""
+    return tuple(sorted(words(plain_text(body_html))))
+
+
+def doc_words(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
+    """(every word of the article, the words of its title)."""
     hit = _MEMO.get(doc.key)
     if hit is None:
-        kept = store.get(doc.key) if store is not None else None
-        if kept is not None:
-            hit = (frozenset(kept[0]), frozenset(kept[1]))
-        else:
-            a = doc.article
-            title = words(a.title)
-            rest = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
-                             *a.signature, *a.tags, plain_text(doc.rendered.html)))
-            hit = (frozenset(title | words(rest)), frozenset(title))
-            if store is not None:
-                store.put(doc.key, [sorted(hit[0]), sorted(hit[1])])
+        a, r = doc.article, doc.rendered
+        title = words(a.title)
+        fields = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
+                           *a.signature, *a.tags))
+        body = r.words if r.words or not r.html else body_words(r.html)
+        hit = (frozenset(title | words(fields)).union(body), frozenset(title))
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.clear()
         _MEMO[doc.key] = hit
@@ -171,13 +170,12 @@ def decode_ids(code: str, n: int) -> list[int]:
     return ids
 
 
-def year_shards(year: int, docs: Sequence[Doc], store: JsonStore | None = None
-                ) -> dict[str, str]:
+def year_shards(year: int, docs: Sequence[Doc]) -> dict[str, str]:
     """Shard letter -> the text of that word file of one year."""
     every: defaultdict[str, list[int]] = defaultdict(list)
     titled: defaultdict[str, list[int]] = defaultdict(list)
     for k, doc in enumerate(docs):
-        all_words, title_words = doc_words(doc, store)
+        all_words, title_words = doc_words(doc)
         for w in all_words:
             every[w].append(k)
         for w in title_words:
@@ -235,10 +233,7 @@ def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
                 functools.partial(_write_issue, issue, rendered), "text"))
         paths = tuple(shard_path(year, s) for s in SHARDS)
         inputs = digest(SEARCH_VERSION, str(year), *(d.key for d in docs))
-        # The store keeps the words of the years this build wrote (an editor's next edits
-        # are mostly in the same year); other years' are found again when next written.
-        out.append(Target(paths, inputs, functools.partial(_write_year, year, docs, store),
-                          "text"))
+        out.append(Target(paths, inputs, functools.partial(_write_year, year, docs), "text"))
         years.append([year, _content_tag(year, docs, inputs, store),
                       [[i.number, len(i.articles)] for i in year_issues]])
     manifest = f"window.BANTIN_CHI_MUC = {_compact({'v': SEARCH_VERSION, 'nam': years})};\n"
@@ -281,11 +276,10 @@ def _write_issue(issue: Issue, rendered: dict[str, Rendered], dest: Path) -> lis
     return _write_text(issue_chunk(issue, rendered), dest)
 
 
-def _write_year(year: int, docs: Sequence[Doc], store: JsonStore | None, dest: Path
-                ) -> list[str]:
+def _write_year(year: int, docs: Sequence[Doc], dest: Path) -> list[str]:
     # The other files of the target sit beside the main one, named as the stage names it.
     prefix = dest.name[: -len(Path(shard_path(year, SHARDS[0])).name)]
-    for shard, text in year_shards(year, docs, store).items():
+    for shard, text in year_shards(year, docs).items():
         name = prefix + Path(shard_path(year, shard)).name
         dest.with_name(name).write_text(text, encoding="utf-8")
     return []

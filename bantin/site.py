@@ -155,10 +155,10 @@ class SitePages:
 
     def __init__(self, content: SiteContent, theme: Theme, digests: FileDigests,
                  photo_cache: Path | None = None, env: jinja2.Environment | None = None,
-                 photos: SitePhotos | None = None, search_words: JsonStore | None = None,
+                 photos: SitePhotos | None = None, search_tags: JsonStore | None = None,
                  ) -> None:
         self.c = content
-        self.search_words = search_words  # each article's words, kept between builds
+        self.search_tags = search_tags  # the search index's version tags, kept by inputs
         self.photo_cache = photo_cache  # web copies of photos kept between builds
         self.photos = photos or SitePhotos(content.site, content.rendered, digests)
         self.digests = digests
@@ -231,7 +231,7 @@ class SitePages:
         out.append(self.page_target("tim-kiem/index.html", "search.html", [],
                                     lambda: {"title": "Tìm kiếm"}))
         out += search_targets(site.issues, self.c.rendered, self.article_digests,
-                              self.search_words)
+                              self.search_tags)
         out.append(self.feed_target())
         if self.config.base_url:
             urls = [self.absolute(p) for p in self.pages()]
