@@ -129,9 +129,8 @@ def _article_shape(_key: str, v: Any) -> bool:
 # checked by its reader.
 SHAPES: dict[str, Callable[[str, Any], bool]] = {
     "file-digests": lambda _k, v: _is_row(v, (int, int, str)),
-    "rendered": lambda _k, v: (_is_row(v, (str, str, list, list))
-                               and all(_is_row(p, _PHOTO_REF) for p in v[2])
-                               and all(isinstance(w, str) for w in v[3])),
+    "rendered": lambda _k, v: (_is_row(v, (str, str, list, str))
+                               and all(_is_row(p, _PHOTO_REF) for p in v[2])),
     "photos": _photo_shape,
     "dedup": _dedup_shape,
     "articles": _article_shape,

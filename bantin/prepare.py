@@ -60,8 +60,7 @@ class RenderStore:
                 return None
             html, summary, photos, words = data
             hit = self.memo[key] = Rendered(html, summary, (),
-                                            tuple(PhotoRef(*p) for p in photos), key,
-                                            tuple(words))
+                                            tuple(PhotoRef(*p) for p in photos), key, words)
         else:
             self.store.keep(key)
         self.used.add(key)
@@ -70,7 +69,7 @@ class RenderStore:
     def put(self, key: str, r: Rendered) -> None:
         self.memo[key] = r
         self.used.add(key)
-        self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos], list(r.words)])
+        self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos], r.words])
 
     def save(self) -> None:
         self.store.save()

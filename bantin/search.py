@@ -95,11 +95,11 @@ _MEMO: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 _MEMO_MAX = 50_000
 
 
-def body_words(body_html: str) -> tuple[str, ...]:
-    """The words of an article's printed body: found when it is prepared (prepare.py, in
-    worker processes on a cold build) and kept with its render, so an edit that rewrites
-    a year's word files reads the year's other articles from their records."""
-    return tuple(sorted(words(plain_text(body_html))))
+def body_words(body_html: str) -> str:
+    """The words of an article's printed body, space-separated: found when it is prepared
+    (prepare.py, in worker processes on a cold build) and kept with its render, so an edit
+    that rewrites a year's word files reads the year's other articles from their records."""
+    return " ".join(sorted(words(plain_text(body_html))))
 
 
 def doc_words(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
@@ -111,7 +111,7 @@ def doc_words(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
         fields = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
                            *a.signature, *a.tags))
         body = r.words if r.words or not r.html else body_words(r.html)
-        hit = (frozenset(title | words(fields)).union(body), frozenset(title))
+        hit = (frozenset(title | words(fields)).union(body.split()), frozenset(title))
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.clear()
         _MEMO[doc.key] = hit
