@@ -218,17 +218,6 @@ PRINT_MARKER_TEXT = ("Thư mục bản in do bantin tạo: bản gửi nhà in, 
                      "nguyên tệp ở đây.\n")
 
 
-class PrintTable(Table):
-    """What each file of the print folder was made from: a table of its own, as the print
-    folder is kept apart from the output (and never pruned: later builds keep its files)."""
-
-    def __init__(self, root: Path, folder: Path, enabled: bool = True) -> None:
-        super().__init__(root, folder, enabled=False)
-        self.path = root / CACHE_DIR / PRINT_TABLE
-        self.enabled = enabled
-        self.files = self._read() if enabled else {}
-
-
 def check_print_dir(folder: Path, out: Path, root: Path) -> None:
     """The print folder: never in the published output (nor holding it), and like the
     output never a folder of sources or of someone else's files."""
@@ -466,7 +455,9 @@ class Builder:
             yield []
             return
         folder, o = self.options.prints, self.options
-        table = PrintTable(o.root, folder, enabled=o.use_cache)
+        # The print folder has a table of its own: it is kept apart from the output (and
+        # never pruned: later builds keep its files).
+        table = Table(o.root, folder, enabled=o.use_cache, name=PRINT_TABLE)
         with output_lock(folder):
             if recover(folder):
                 self.say("Đã dọn các thư mục tạm của một lần in trước bị ngắt giữa chừng.")

@@ -158,9 +158,10 @@ def _check_logo(values: dict[str, Any], doc: YamlDoc, root: Path, diags: Diagnos
     logo = values.get("logo")
     if not logo:
         return
-    shipped = Path(__file__).resolve().parent.parent / "assets"
+    from .theme import default_dir
+
     if ".." in Path(logo).parts or not any((folder / logo).is_file() for folder in (
-            root / "assets", shipped, Path(__file__).resolve().parent / "assets")):
+            root / "assets", default_dir("assets"))):
         diags.warn(root / "site.yml", doc.line("logo"),
                    f'không có tệp logo "{clip(logo, 80)}" trong thư mục assets/, trang web sẽ '
                    "không hiện logo", "chép tệp ảnh logo vào assets/ rồi viết logo: tên-tệp.png")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import write_atomic
+
 # A photo above this many pixels is refused before it is decoded (a "decompression bomb": a
 # small file that unpacks to gigabytes). 100 MP is more than any phone takes today.
 MAX_PIXELS = 100_000_000
@@ -239,7 +241,4 @@ def sanitize_svg(data: bytes) -> bytes:
 
 
 def write_svg(path: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(sanitize_svg(path.read_bytes()))
-    os.replace(tmp, dest)
+    write_atomic(dest, sanitize_svg(path.read_bytes()))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import FileDigests, JsonStore, digest, file_digest
+from .cache import JsonStore, digest, file_digest
 from .errors import Diagnostic
 from .images import (
     IMAGES_VERSION,
@@ -203,13 +203,6 @@ class SitePhotos:
         self.by_article: dict[str, list[Photo]] = {
             a.rel: [self._resolve(a, ref) for ref in rendered[a.rel].photos]
             for a in site.articles}
-
-    @classmethod
-    def for_site(cls, site: Site, rendered: dict[str, Rendered], digests: FileDigests,
-                 use_cache: bool, dpi: int = 300) -> SitePhotos:
-        store = JsonStore(site.root, "photos", enabled=use_cache)
-        store.preload()
-        return cls(site, rendered, digests, store, dpi)
 
     def _resolve(self, a: Article, ref: PhotoRef) -> Photo:
         if not ref.src or SCHEME.match(ref.src) or ref.src.startswith(("#", "//")):

@@ -35,7 +35,7 @@ from pathlib import Path
 from .cache import JsonStore, digest
 from .markdown import Rendered
 from .model import Article, Issue
-from .targets import Target
+from .targets import Target, beside
 from .text import fold
 
 # Bump when the index files change for the same inputs (assets/search.js reads them).
@@ -277,9 +277,7 @@ def _write_issue(issue: Issue, rendered: dict[str, Rendered], dest: Path) -> lis
 
 
 def _write_year(year: int, docs: Sequence[Doc], dest: Path) -> list[str]:
-    # The other files of the target sit beside the main one, named as the stage names it.
-    prefix = dest.name[: -len(Path(shard_path(year, SHARDS[0])).name)]
+    main = shard_path(year, SHARDS[0])
     for shard, text in year_shards(year, docs).items():
-        name = prefix + Path(shard_path(year, shard)).name
-        dest.with_name(name).write_text(text, encoding="utf-8")
+        beside(dest, main, shard_path(year, shard)).write_text(text, encoding="utf-8")
     return []

@@ -25,7 +25,7 @@ from .model import Article, Issue, Site
 from .output import MARKER
 from .photos import Photo, SitePhotos, fill, write_web_copies
 from .search import search_targets
-from .targets import Target
+from .targets import Target, beside
 from .text import format_count
 from .theme import Theme
 
@@ -334,8 +334,7 @@ class SitePages:
     def make_photo(self, photo: Photo, files: tuple[str, ...], dest: Path) -> list[str]:
         """Write a photo's copies beside `dest` (where its first file goes): from the
         cache of copies when they are there, else made and kept there."""
-        staged = {p: dest.with_name(dest.name[: -len(posixpath.basename(files[0]))]
-                                    + posixpath.basename(p)) for p in files}
+        staged = {p: beside(dest, files[0], p) for p in files}
         if self.photo_cache is None:
             write_web_copies(photo, staged)
             return []

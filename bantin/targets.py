@@ -63,8 +63,9 @@ class Record:
 class Table:
     """What every file of one output folder was made from, as of the last build."""
 
-    def __init__(self, root: Path, out: Path, enabled: bool = True) -> None:
-        self.path = root / CACHE_DIR / TABLE
+    def __init__(self, root: Path, out: Path, enabled: bool = True, name: str = TABLE) -> None:
+        """`name`: the table's file in .bantin-cache (the print folder keeps its own)."""
+        self.path = root / CACHE_DIR / name
         self.out = out
         self.enabled = enabled
         self.files: dict[str, Record] = {}
@@ -128,6 +129,13 @@ class Stage:
         if self.whole:
             return self.folder / path
         return self.folder / f"{k}.{posixpath.basename(path)}"
+
+
+def beside(dest: Path, main: str, other: str) -> Path:
+    """Where a target's file `other` is made, when its main file `main` is made at `dest`
+    (Stage.file names them alike, in one folder)."""
+    return dest.with_name(dest.name[: -len(posixpath.basename(main))]
+                          + posixpath.basename(other))
 
 
 def stage_folders(out: Path) -> tuple[Path, Path, Path]:
