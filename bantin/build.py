@@ -238,11 +238,14 @@ class Builder:
     the output as it was."""
 
     def __init__(self, options: BuildOptions, say: Say = lambda _: None,
-                 record: bool = True, pdf_later: bool = False) -> None:
+                 record: bool = True, pdf_later: bool = False, save_later: bool = False
+                 ) -> None:
         """`record`: keep the state a no-change `bantin build` answers from (serve, which
         builds on every save, does not pay for it). `pdf_later`: stale PDFs are not made
         but handed back (BuildResult.pending_pdfs) for the caller to render and `put_pdf`;
-        the pages link them all the same."""
+        the pages link them all the same. `save_later`: what builds learn is written to
+        the cache when the caller asks (`flush`, serve: when the edits pause), not after
+        every build; a process killed before that only makes its next build redo more."""
         self.options = o = options
         self.say = say
         self.pdf_later = pdf_later
@@ -251,6 +254,7 @@ class Builder:
         root = o.root
         # What one build hands the next: in the cache store on disk, and in memory.
         self.loads = LoadCache(root, enabled=o.use_cache)
+        self.save_later = self.loads.save_later = save_later
         self.renders = RenderStore(JsonStore(root, "rendered", enabled=o.use_cache))
         self.renders.store.preload()
         self.check = RepeatCheck.for_site(root, o.use_cache)
@@ -263,7 +267,7 @@ class Builder:
         self.envs: dict[tuple[bool, ...], jinja2.Environment] = {}
 
     def build(self, changed: Iterable[Path] = (), repeats: bool = True,
-              taken: uptodate.Taken | None = None) -> BuildResult:
+              taken: uptodate.Taken | None = None, watched: bool = False) -> BuildResult:
         """Build once, holding the output (another build writing it at the same time is
         waited for a little, then refused) after clearing what a killed build left in it;
         see `_build`."""
@@ -274,26 +278,28 @@ class Builder:
         with output_lock(out):
             if recover(out):
                 self.say("Đã dọn các thư mục tạm của một lần dựng trước bị ngắt giữa chừng.")
-            return self._build(changed, repeats, taken)
+            return self._build(changed, repeats, taken, watched)
 
     def _build(self, changed: Iterable[Path] = (), repeats: bool = True,
-               taken: uptodate.Taken | None = None) -> BuildResult:
+               taken: uptodate.Taken | None = None, watched: bool = False) -> BuildResult:
         """Build once; `changed`: files known to have changed since the last build of this
         Builder (a watcher's events): they are read again whatever their time stamps say.
         `repeats`: False leaves out the repeat check across articles and issues (warnings
         only: the pages do not depend on it) for the caller to run after, with
         `check_repeats` (serve shows the pages first). `taken`: the sources' snapshot the
-        no-change check has just taken (recorded, not taken again)."""
+        no-change check has just taken (recorded, not taken again). `watched`: `changed`
+        is every change since the last build of this Builder (see content.load_site)."""
         o = self.options
         root, out = o.root, o.out.resolve()
         taken = taken or (uptodate.take(root) if self.record else uptodate.Taken(0, {}))
         started_ns, inputs = taken.at_ns, dict(taken.files)
         uptodate.forget(root)
-        plan = self.plan(changed, repeats or self.record)
+        plan = self.plan(changed, repeats or self.record, watched)
         lap, table = self.lap, plan.table
         todo = plan.stale
         later = [t for t in todo if t.kind == "pdf"] if self.pdf_later else []
-        todo = [t for t in todo if t not in later]
+        if later:
+            todo = [t for t in todo if t.kind != "pdf"]
         with self.print_files(plan) as printed:
             written, removed = self.write(out, plan.targets, todo, table)
         lap("write")
@@ -302,8 +308,9 @@ class Builder:
             self.say_prints(len(plan.prints), len(printed))
             inputs.update(uptodate.snapshot_files(
                 [str(self.options.prints / p) for t in plan.prints for p in t.paths]))
-        self.save()
-        table.save()
+        if not self.save_later:
+            self.save()
+            table.save()
         lap("save")
         warnings = plan.warnings + plan.pdf_notes()
         site, dedup = plan.site, plan.dedup
@@ -324,7 +331,8 @@ class Builder:
             uptodate.record(root, o, inputs, started_ns, summary)
         return result
 
-    def plan(self, changed: Iterable[Path] = (), repeats: bool = True) -> Plan:
+    def plan(self, changed: Iterable[Path] = (), repeats: bool = True,
+             watched: bool = False) -> Plan:
         """Everything a build decides before writing: the site read and checked, every
         article prepared, every photo inspected, every output file as a target and which
         of them are stale; raises ContentError, BantinError as `build` does."""
@@ -335,7 +343,7 @@ class Builder:
         root, out = o.root, o.out.resolve()
         diags = Diagnostics(root=root)
         site = load_site(root, diags, o.drafts, use_cache=o.use_cache, cache=self.loads,
-                         changed=frozenset(str(p) for p in changed))
+                         changed=frozenset(str(p) for p in changed), watched=watched)
         warnings = diags.warnings
         lap("load")
         read_line = (f"Đã đọc {format_count(len(site.articles))} bài trong "
@@ -392,6 +400,13 @@ class Builder:
         self.digests.save()
         self.photo_store.save()
         self.search_tags.save()
+
+    def flush(self) -> None:
+        """Write what the builds since the last flush learnt (save_later)."""
+        self.save()
+        self.loads.save()
+        if self.table is not None:
+            self.table.save()
 
     def put_pdf(self, job: PdfJob, made: Path, notes: list[str]) -> bool:
         """Put a PDF rendered elsewhere in place, if its issue did not change meanwhile (the

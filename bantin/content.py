@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cache import FileDigests, JsonStore, digest
 from .config import Section, SiteConfig, load_config
@@ -450,6 +450,11 @@ class LoadCache:
         self.stamps: dict[str, tuple[int, int, str, str]] = {
             p: (v[0], v[1], v[2], v[3]) for p, v in kept.items()}
         self.used: set[str] = set()
+        self.sources: list[Path] | None = None  # the files the last load found
+        # Issues as the last load built them, with what they were built from (see _issue).
+        self.issues: dict[tuple[int, int], KeptIssue] = {}
+        # serve keeps the cache in memory and writes it when the edits pause (save()).
+        self.save_later = False
 
     def get(self, key: str, path: Path, diags: Diagnostics,
             config: SiteConfig | None = None) -> tuple[bool, Article | None]:
@@ -474,15 +479,21 @@ class LoadCache:
     def put(self, key: str, article: Article | None, said: list[Diagnostic]) -> None:
         self.memo[key] = (article, list(said))
         self.used.add(key)
-        self.store.put(key, {"article": article_to_json(article) if article else None,
-                             "diags": [list(astuple(d)) for d in said]})
+        if self.store.enabled:  # --no-cache: nothing is written, so nothing is converted
+            self.store.put(key, {"article": article_to_json(article) if article else None,
+                                 "diags": [list(astuple(d)) for d in said]})
 
     def finish(self, paths: set[str]) -> None:
         """Keep what this load used, nothing else (`paths`: the files it found)."""
-        self.store.save()
         self.memo = {k: v for k, v in self.memo.items() if k in self.used}
         self.stamps = {p: s for p, s in self.stamps.items() if p in paths}
         self.used = set()
+        if not self.save_later:
+            self.save()
+
+    def save(self) -> None:
+        """Write what the last load used to the cache store (the next run starts there)."""
+        self.store.save()
         # A file changed within RACY_NS of now may change again within its time stamp's
         # resolution: it is not trusted by the next run, which reads it again.
         settled = time.time_ns() - FileDigests.RACY_NS
@@ -493,10 +504,12 @@ class LoadCache:
 
 def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
                   cache: LoadCache | None = None, changed: frozenset[str] = frozenset(),
-                  workers: int | None = None) -> list[Article | None]:
+                  workers: int | None = None, trusted: bool = False) -> list[Article | None]:
     """Articles of these files, in order (None where a file has errors): unchanged ones
     from the cache, the others parsed (in worker processes when there are many). Their
-    diagnostics are added in file order, however the work was split."""
+    diagnostics are added in file order, however the work was split. `trusted`: `changed`
+    names every file changed since the cache's stamps were taken (no other file is looked
+    at)."""
     found: list[Article | None] = [None] * len(paths)
     said: list[list[Diagnostic]] = [[] for _ in paths]
     todo: list[tuple[int, Path, bytes, str]] = []
@@ -504,7 +517,8 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
     bases = site_bases(diags.root) if diags.root is not None else ()
     for k, path in enumerate(paths):
         before = len(mine.items)
-        key = _unchanged(cache, path, config) if cache and str(path) not in changed else None
+        key = (_unchanged(cache, path, config, trusted)
+               if cache and str(path) not in changed else None)
         hit = cache.get(key, path, mine, config) if cache and key else (False, None)
         if not hit[0]:
             data = read_source(path, mine, bases)
@@ -548,12 +562,15 @@ def _stamp(cache: LoadCache, path: Path, config: SiteConfig, key: str) -> None:
         cache.stamps[str(path)] = (st.st_size, st.st_mtime_ns, config_key(config), key)
 
 
-def _unchanged(cache: LoadCache, path: Path, config: SiteConfig) -> str | None:
-    """The source key of a file seen earlier in this process, if it looks untouched and
-    site.yml is the same (an article is read with it)."""
+def _unchanged(cache: LoadCache, path: Path, config: SiteConfig, trusted: bool = False
+               ) -> str | None:
+    """The source key of a file seen earlier, if it looks untouched (`trusted`: known to
+    be) and site.yml is the same (an article is read with it)."""
     known = cache.stamps.get(str(path))
     if known is None or known[2] != config_key(config):
         return None
+    if trusted:
+        return known[3]
     try:
         st = path.stat()
     except OSError:
@@ -837,6 +854,34 @@ def build_issue(
     )
 
 
+class KeptIssue(NamedTuple):
+    """An issue built by an earlier load, and what it was built from."""
+
+    sources: tuple[Any, ...]  # the articles (the very objects), meta, config, errors before
+    issue: Issue
+    said: list[Diagnostic]
+
+
+def _issue(cache: LoadCache | None, key: tuple[int, int], articles: list[Article],
+           meta: IssueMeta | None, config: SiteConfig, diags: Diagnostics) -> Issue:
+    """build_issue, or the issue an earlier load built from the same articles (unchanged
+    ones are the same objects, from the cache), issue file and site.yml: with 260 issues,
+    `serve` would otherwise order and check them all on every save."""
+    if cache is None:
+        return build_issue(key, articles, meta, config, diags)
+    sources = (*articles, meta, meta.lines if meta else None, config, bool(diags.errors))
+    kept = cache.issues.get(key)
+    if kept is not None and len(kept.sources) == len(sources) and all(
+            a is b for a, b in zip(kept.sources[:len(articles)], articles, strict=True)) \
+            and kept.sources[len(articles):] == sources[len(articles):]:
+        diags.items += kept.said
+        return kept.issue
+    before = len(diags.items)
+    issue = build_issue(key, articles, meta, config, diags)
+    cache.issues[key] = KeptIssue(sources, issue, diags.items[before:])
+    return issue
+
+
 def _check_masthead(root: Path, issues: list[Issue], diags: Diagnostics) -> None:
     """The printed masthead names who directs and who edits the bulletin; one warning for
     all the issues that would print either box empty (on a site with a site.yml: a bare
@@ -860,11 +905,13 @@ def _check_masthead(root: Path, issues: list[Issue], diags: Diagnostics) -> None
 
 def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
               use_cache: bool = False, cache: LoadCache | None = None,
-              changed: frozenset[str] = frozenset()) -> Site:
+              changed: frozenset[str] = frozenset(), watched: bool = False) -> Site:
     """Read and validate everything; collects every error before raising ContentError.
     `use_cache`: take unchanged articles from the load cache (and keep it up to date);
     `cache`: one kept by the caller between loads; `changed`: files known to have changed
-    (always read again)."""
+    (always read again); `watched`: `changed` is every change since the last load with
+    this cache (serve's watcher saw them), so when they are only edits of articles it
+    found, its list of files and their stamps still hold."""
     config = load_config(root, diags)
     if cache is None and use_cache:
         cache = LoadCache(root)
@@ -873,8 +920,10 @@ def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
                     "tạo thư mục content/ và đặt các bài .md vào đó, hoặc chỉ đúng --root")
         diags.raise_if_errors()
     by_issue: dict[tuple[int, int], list[Article]] = defaultdict(list)
-    sources = find_sources(root, diags)
-    for article in read_articles(sources, config, diags, cache, changed):
+    known = cache.sources if cache is not None and watched else None
+    trusted = known is not None and only_edits(root, changed, known)
+    sources = known if trusted and known is not None else find_sources(root, diags)
+    for article in read_articles(sources, config, diags, cache, changed, trusted=trusted):
         if article is not None and (drafts or not article.draft):
             by_issue[(article.year, article.issue)].append(article)
     metas: dict[tuple[int, int], IssueMeta] = {}
@@ -888,13 +937,31 @@ def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
         if key not in by_issue:
             diags.warn(meta.path, None, f"chưa có bài nào cho số {key[1]}/{key[0]}",
                        "thêm bài có issue và year tương ứng trong content/")
-    issues = [build_issue(k, arts, metas.get(k), config, diags) for k, arts in by_issue.items()]
+    issues = [_issue(cache, k, arts, metas.get(k), config, diags)
+              for k, arts in by_issue.items()]
+    if cache is not None:
+        cache.issues = {k: v for k, v in cache.issues.items() if k in by_issue}
     _check_masthead(root, issues, diags)
     if cache is not None:
+        # A load that stops at an error finds no fewer files: its list holds.
+        cache.sources = None if diags.errors and not trusted else sources
         cache.finish({str(p) for p in sources})  # articles with errors too: reported fast
     diags.raise_if_errors()
     issues.sort(key=lambda i: (i.year, i.number), reverse=True)
     return Site(root=root, config=config, issues=tuple(issues))
+
+
+def only_edits(root: Path, changed: frozenset[str], known: list[Path]) -> bool:
+    """Every change under content/ is to a file of `known` that is still a plain file
+    (no file added, removed, renamed or replaced by a folder or a link)."""
+    content = str(root / "content") + os.sep
+    names = {str(p) for p in known}
+    for path in changed:
+        if not path.startswith(content):
+            continue  # site.yml, issues/, layouts/, assets/: read (or not) as always
+        if path not in names or os.path.islink(path) or not os.path.isfile(path):
+            return False
+    return True
 
 
 def load(root: Path, drafts: bool = False, use_cache: bool = False,

@@ -83,16 +83,21 @@ def pdf_file_name(config: SiteConfig, issue: Issue) -> str:
     """site.yml's pdf_name with {issue} (18), {number} (18), {label} (01, 18) and {year}:
     only these fields, never str.format (it reads attributes and pads without limit), and
     the result a plain file name."""
+    return _pdf_file_name(config.pdf_name, issue.number, issue.number_label, issue.year)
+
+
+@functools.lru_cache(maxsize=4096)  # every build names every issue's PDF (several times)
+def _pdf_file_name(pattern: str, number: int, label: str, year: int) -> str:
     hint = 'viết ví dụ pdf_name: "ban-tin-cchc-so-{issue}-{year}.pdf"'
-    shown = config.pdf_name if len(config.pdf_name) <= 80 else config.pdf_name[:79] + "…"
-    why = pdf_name_problem(config.pdf_name)
+    shown = pattern if len(pattern) <= 80 else pattern[:79] + "…"
+    why = pdf_name_problem(pattern)
     if why is not None:
         raise ContentError([Diagnostic(
             "site.yml", None, f'pdf_name "{shown}": {why}',
             "chỉ dùng {issue}, {number}, {label}, {year}, không thêm gì sau tên trong ngoặc; "
             + hint)])
-    name = fill_pdf_name(config.pdf_name, {"issue": issue.number, "number": issue.number,
-                                           "label": issue.number_label, "year": issue.year})
+    name = fill_pdf_name(pattern, {"issue": number, "number": number, "label": label,
+                                   "year": year})
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
     why = file_name_problem(name)
@@ -483,17 +488,15 @@ def theme_digest(theme: Theme, renderer_assets: dict[str, Path] | None = None,
     return digest(*parts)
 
 
-def issue_digest(site: Site, issue: Issue, rendered: dict[str, Rendered], base: str,
-                 options: PdfOptions, photos: SitePhotos, issue_key: str | None = None) -> str:
-    """Everything one issue's PDF depends on: its articles as rendered, its issue file's
-    values, the site config, the theme (base) and the photos the articles show.
+def issue_parts(issue: Issue, rendered: dict[str, Rendered], photos: SitePhotos,
+                issue_key: str | None = None) -> list[str]:
+    """What one issue's PDF depends on besides what all share (PdfTargets.a4_head): its
+    articles as rendered, its issue file's values and the photos the articles show.
     `issue_key`: the site writer's digest of the issue and its articles as rendered, when
     known (it stands for them without hashing every article again)."""
-    parts = [base, repr(options), repr(site.config)]
-    parts += [issue_key] if issue_key else [repr(issue), *(rendered[a.rel].html
+    parts = [issue_key] if issue_key else [repr(issue), *(rendered[a.rel].html
                                                            for a in issue.articles)]
-    parts += [IMAGES_VERSION, *(photos.key(a.rel) for a in issue.articles)]
-    return digest(*parts)
+    return [*parts, IMAGES_VERSION, *(photos.key(a.rel) for a in issue.articles)]
 
 
 def issue_pdf_rel(config: SiteConfig, issue: Issue) -> str:
@@ -570,9 +573,15 @@ class PdfTargets:
     def a4_key(self, issue: Issue) -> str:
         """What an issue's A4 PDF is made from (the print files asked for are not: asking
         for a booklet does not print the A4 file again)."""
+        return digest(self.a4_head, *issue_parts(issue, self.rendered, self.photos,
+                                                 self.issue_keys.get(issue.key)))
+
+    @cached_property
+    def a4_head(self) -> str:
+        """What every issue's A4 PDF shares: the theme, the options and site.yml (hashed
+        once, not for each issue)."""
         plain = replace(self.options, print_shop=False, booklet=False, archive=False)
-        return issue_digest(self.site, issue, self.rendered, self.base, plain, self.photos,
-                            self.issue_keys.get(issue.key))
+        return digest(self.base, repr(plain), repr(self.site.config))
 
     def targets(self) -> list[Target]:
         """The A4 PDF of every issue, beside its page in the output folder."""

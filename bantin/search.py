@@ -22,6 +22,7 @@ a year's articles may be written as the articles it is *not* in, after "~".
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import itertools
@@ -172,23 +173,84 @@ def decode_ids(code: str, n: int) -> list[int]:
 
 def year_shards(year: int, docs: Sequence[Doc]) -> dict[str, str]:
     """Shard letter -> the text of that word file of one year."""
-    every: defaultdict[str, list[int]] = defaultdict(list)
-    titled: defaultdict[str, list[int]] = defaultdict(list)
-    for k, doc in enumerate(docs):
-        all_words, title_words = doc_words(doc)
-        for w in all_words:
-            every[w].append(k)
-        for w in title_words:
-            titled[w].append(k)
-    n = len(docs)
-    by_shard: dict[str, dict[str, str]] = {s: {} for s in SHARDS}
-    for w in sorted(every):
-        code = encode_ids(every[w], n)
-        if w in titled:
-            code += "," + encode_ids(titled[w], n)
-        by_shard[shard_of(w)][w] = code
-    return {s: f"BANTIN_TU({json.dumps(f'{year}-{s}')},{_compact(table)});\n"
-            for s, table in by_shard.items()}
+    index = _YEARS.get(year)
+    if index is None or not index.update(docs):
+        index = _YEARS[year] = YearIndex(year, docs)
+    return dict(index.texts)
+
+
+class YearIndex:
+    """The word files of one year, kept while `serve` runs: an edit changes a few articles
+    of the year, so only their words' lines are encoded again and only the letters those
+    words start with are written out anew (the same text a fresh index gives)."""
+
+    def __init__(self, year: int, docs: Sequence[Doc]) -> None:
+        self.year = year
+        self.keys = [d.key for d in docs]
+        self.words = [doc_words(d) for d in docs]
+        self.every: defaultdict[str, list[int]] = defaultdict(list)
+        self.titled: defaultdict[str, list[int]] = defaultdict(list)
+        for k, (all_words, title_words) in enumerate(self.words):
+            for w in all_words:
+                self.every[w].append(k)
+            for w in title_words:
+                self.titled[w].append(k)
+        self.codes = {w: self._code(w) for w in self.every}
+        self.letters: dict[str, set[str]] = {s: set() for s in SHARDS}
+        for w in self.every:
+            self.letters[shard_of(w)].add(w)
+        self.texts = {s: self._text(s) for s in SHARDS}
+
+    def update(self, docs: Sequence[Doc]) -> bool:
+        """Take the year's docs as they are now; False when too much moved (articles added,
+        removed or reordered): then a fresh index is cheaper."""
+        if len(docs) != len(self.keys):
+            return False
+        changed = [k for k, d in enumerate(docs) if d.key != self.keys[k]]
+        if len(changed) > UPDATE_MAX:
+            return False
+        touched: set[str] = set()
+        for k in changed:
+            old, new = self.words[k], doc_words(docs[k])
+            touched |= self._move(self.every, k, old[0], new[0])
+            touched |= self._move(self.titled, k, old[1], new[1])
+            self.keys[k], self.words[k] = docs[k].key, new
+        for w in touched:
+            if w in self.every:
+                self.codes[w] = self._code(w)
+                self.letters[shard_of(w)].add(w)
+            else:
+                self.codes.pop(w, None)
+                self.letters[shard_of(w)].discard(w)
+        for letter in {shard_of(w) for w in touched}:
+            self.texts[letter] = self._text(letter)
+        return True
+
+    @staticmethod
+    def _move(lists: defaultdict[str, list[int]], k: int, old: frozenset[str],
+              new: frozenset[str]) -> set[str]:
+        """Article k's words go from `old` to `new` in these lists; the words touched."""
+        for w in old - new:
+            lists[w].remove(k)
+            if not lists[w]:
+                del lists[w]
+        for w in new - old:
+            bisect.insort(lists[w], k)
+        return set(old ^ new)
+
+    def _code(self, w: str) -> str:
+        n = len(self.keys)
+        code = encode_ids(self.every[w], n)
+        return code + "," + encode_ids(self.titled[w], n) if w in self.titled else code
+
+    def _text(self, letter: str) -> str:
+        table = {w: self.codes[w] for w in sorted(self.letters[letter])}
+        return f"BANTIN_TU({json.dumps(f'{self.year}-{letter}')},{_compact(table)});\n"
+
+
+# The word files of each year, kept between the builds of one process (serve).
+_YEARS: dict[int, YearIndex] = {}
+UPDATE_MAX = 50  # changed articles of a year above which the index is made afresh
 
 
 def issue_chunk(issue: Issue, rendered: dict[str, Rendered]) -> str:

@@ -742,7 +742,7 @@ class Server:
         self._loud = False  # the builder's own progress lines: first build only
         self._builder = Builder(BuildOptions(root=self.root, out=self.out, drafts=drafts,
                                              pdf=pdf, workers=1), say=self._builder_say,
-                                record=False, pdf_later=True)
+                                record=False, pdf_later=True, save_later=True)
         self._lock = threading.Lock()  # a build, or a PDF put in place: one at a time
         self.pdfs = PdfFollower(self._builder, self._lock, self.live.notify, say) if pdf \
             else None
@@ -798,6 +798,7 @@ class Server:
         self._stopped.set()
         self.watcher.stop()
         self.rebuilder.stop()  # lets a running build finish: the output stays whole
+        self._flush()
         if self.pdfs is not None:
             self.pdfs.stop()
         self.live.close()
@@ -854,16 +855,16 @@ class Server:
         self.watcher.resync()  # a source folder may have been created or replaced
         self.last_changes = changes
         self._build(first=False, changes=changes_text(changes, more),
-                    changed=[self.root / c for c in changes])
+                    changed=[self.root / c for c in changes], watched=not more)
 
     def _build(self, first: bool, changes: str = "", changed: list[Path] | None = None,
-               ) -> None:
+               watched: bool = False) -> None:
         self._loud = first
         try:
             # Pages first: the repeat check across articles and issues (warnings only) runs
             # once the open pages have been told to reload.
             with self._lock:
-                result = self._builder.build(changed or (), repeats=False)
+                result = self._builder.build(changed or (), repeats=False, watched=watched)
         except Exception as exc:  # every failure is shown; the server keeps going
             if os.environ.get("BANTIN_DEBUG"):
                 traceback.print_exc()
@@ -903,11 +904,20 @@ class Server:
         except Exception as exc:  # a fault in the check must not stop the preview
             result.dedup = None
             self.say(f"Chưa kiểm tra được đoạn lặp: {exc}")
+        self._flush()
         warnings = warning_lines(result)
         self.live.set_warnings(warnings)
         if warnings:
             self.say(f"  … {len(warnings)} cảnh báo (xem trong trang)")
         self._tidy()
+
+    def _flush(self) -> None:
+        """The cache on disk catches up with the builds (they leave it for a pause)."""
+        try:
+            with self._lock:
+                self._builder.flush()
+        except Exception as exc:  # a cache that cannot be written only slows the next start
+            self.say(f"Chưa ghi được bộ nhớ đệm: {exc}")
 
     def _tidy(self) -> None:
         """What a build made stays alive until the next one: set it aside from the cyclic

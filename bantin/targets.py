@@ -69,6 +69,7 @@ class Table:
         self.out = out
         self.enabled = enabled
         self.files: dict[str, Record] = {}
+        self._base = str(out) + os.sep
         if enabled:
             self.files = self._read()
 
@@ -98,7 +99,7 @@ class Table:
             if rec is None or rec.inputs != t.inputs:
                 return False
             try:
-                st = os.stat(self.out / p)
+                st = os.stat(self._base + p)  # a string join: Path costs ~15 µs a file
             except OSError:
                 return False
             if st.st_size != rec.size or st.st_mtime_ns != rec.mtime_ns:

@@ -293,3 +293,37 @@ def test_a_builder_kept_between_builds_gives_the_bytes_of_a_cold_build(sample: P
         change(sample)
         builder.build()
         assert_same_as_cold(sample, out, tmp_path, "--no-pdf")
+
+
+def _stamps(root: Path) -> dict[Path, tuple[int, int]]:
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*")
+            if p.is_file() and ".bantin-cache" not in p.parts}
+
+
+def test_a_builder_told_what_changed_gives_the_bytes_of_a_cold_build(sample: Path,
+                                                                      tmp_path: Path) -> None:
+    """serve tells its Builder which files its watcher saw change (and keeps the cache in
+    memory until the edits pause): it then reads only those, and still writes the bytes of
+    a cold build after every kind of edit."""
+    from bantin.build import Builder, BuildOptions
+
+    out = tmp_path / "public"
+    builder = Builder(BuildOptions(root=sample, out=out, pdf=False, workers=1), record=False,
+                      save_later=True)
+    builder.build()
+    before = _stamps(sample)
+    def append(root: Path) -> None:  # a body edited again after everything else
+        with (root / ART).open("a", encoding="utf-8") as f:
+            f.write("\nXã sẽ tiếp tục rà soát, cập nhật hồ sơ hệ thống thông tin.\n")
+
+    for _name, change in [*EDITS, ("body again", append)]:
+        time.sleep(0.01)  # a new change time for a file written twice in a row
+        change(sample)
+        now = _stamps(sample)
+        changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+        before = now
+        builder.build(changed, watched=True)
+        assert_same_as_cold(sample, out, tmp_path, "--no-pdf")
+    builder.flush()
+    assert build(sample, out, "--no-pdf") == 0  # the cache it left reads back
+    assert_same_as_cold(sample, out, tmp_path, "--no-pdf")

@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bantin import search
 from bantin.build import BuildOptions, build
-from bantin.search import SHARDS, decode_ids, encode_ids, words
+from bantin.search import SHARDS, Doc, YearIndex, decode_ids, encode_ids, words
 
 from .browser import browser, served_folder  # noqa: F401  - browser is a fixture
 from .conftest import write
@@ -261,3 +264,31 @@ def test_many_results_come_a_page_at_a_time(browser: object, portal: Path) -> No
     assert more.is_hidden()
     assert page.problems == []
     page.page.close()
+
+
+# -- the index kept while serve runs
+
+WORD_POOL = ["xa", "tan", "ky", "ho", "so", "2026", "18", "thu", "tuc", "cong", "dan", "zalo",
+             "a", "b", "0"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.sampled_from(WORD_POOL), max_size=8),
+                          st.sets(st.sampled_from(WORD_POOL), max_size=3)),
+                min_size=1, max_size=12),
+       st.lists(st.tuples(st.integers(0, 11), st.sets(st.sampled_from(WORD_POOL), max_size=8),
+                          st.sets(st.sampled_from(WORD_POOL), max_size=3)), max_size=6))
+def test_a_kept_year_index_updated_by_edits_writes_what_a_fresh_one_writes(
+        before: list[tuple[set[str], set[str]]],
+        edits: list[tuple[int, set[str], set[str]]]) -> None:
+    def doc(n: int, every: set[str], title: set[str]) -> Doc:
+        key = f"{n}:{sorted(every)}:{sorted(title)}"
+        search._MEMO[key] = (frozenset(every | title), frozenset(title))
+        return Doc(None, None, "", key)  # type: ignore[arg-type]  - words come from the memo
+
+    docs = [doc(n, every, title) for n, (every, title) in enumerate(before)]
+    kept = YearIndex(2026, docs)
+    for k, every, title in edits:
+        docs[k % len(docs)] = doc(k, every, title)
+        assert kept.update(docs)
+        assert kept.texts == YearIndex(2026, docs).texts
