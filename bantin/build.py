@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jinja2
 
 from . import uptodate
-from .cache import CACHE_DIR, FileDigests, JsonStore
+from .cache import CACHE_DIR, FileDigests, JsonStore, Memo
 from .content import LoadCache, load, load_site
 from .dedup import ArticleParas, Finding, Report, check_issue
 from .dedup_site import RepeatCheck, check_site, format_finding, summary_line
@@ -265,6 +265,7 @@ class Builder:
         self.archive: dict[str, Any] = {}  # the kept archive index, as last loaded
         self.table: Table | None = None
         self.envs: dict[tuple[bool, ...], jinja2.Environment] = {}
+        self.memo = Memo()  # targets' digests by what they are made from, build to build
 
     def build(self, changed: Iterable[Path] = (), repeats: bool = True,
               taken: uptodate.Taken | None = None, watched: bool = False) -> BuildResult:
@@ -360,12 +361,13 @@ class Builder:
         pages = SitePages(content, theme, self.digests,
                           root / CACHE_DIR / WEB_COPIES if o.use_cache else None,
                           env=self.environment(theme), photos=photos,
-                          search_tags=self.search_tags)
+                          search_tags=self.search_tags, memo=self.memo)
         targets = pages.targets()
         printing = print_targets(site, rendered, theme, o, self.digests,
                                  pages.issue_digests, photos) if o.pdf else None
         pdf_targets = printing.targets() if printing else []
         targets += pdf_targets
+        self.memo.sweep()
         lap("targets")
         warnings += photos.problems()
         dedup = self.check_repeats(site) if repeats else None

@@ -10,17 +10,42 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 CACHE_DIR = ".bantin-cache"
+T = TypeVar("T")
 
 
 def digest(*parts: str) -> str:
     """Digest of strings, each ended by a NUL (joined first: one call into the hash)."""
     data = "\0".join(parts) + "\0"
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Memo:
+    """Values kept between the builds of one process (`serve`), each with what it was made
+    from: asked again with equal sources, a value is not made again. The sources are a
+    tuple compared with == (the same object is equal at once, without looking inside: an
+    unchanged article or issue is the very object the last build had, from the load
+    cache). Only what the last build asked for is kept (`sweep`), so memory does not grow
+    with the edits."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+        self._asked: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+
+    def get(self, key: Hashable, sources: tuple[Any, ...], make: Callable[[], T]) -> T:
+        hit = self._kept.get(key)
+        if hit is None or hit[0] != sources:
+            hit = (sources, make())
+        self._asked[key] = hit
+        return hit[1]  # type: ignore[no-any-return]
+
+    def sweep(self) -> None:
+        """A build is over: keep what it asked for, nothing else."""
+        self._kept, self._asked = self._asked, {}
 
 
 def file_digest(path: Path) -> str:

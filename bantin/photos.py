@@ -189,6 +189,9 @@ def low_dpi(rel: str, photo: Photo, dpi: int) -> Diagnostic | None:
         warning=True)
 
 
+NO_PHOTOS = digest(IMAGES_VERSION)  # SitePhotos.key of an article without photos
+
+
 class SitePhotos:
     """Every article's photos, resolved; a photo file is read only when its size or time
     changed (FileDigests), and inspected only once per content (the "photos" store)."""
@@ -258,8 +261,11 @@ class SitePhotos:
 
     def key(self, rel: str) -> str:
         """Digest of what an article's pages show of its photos."""
+        photos = self.of(rel)
+        if not photos:
+            return NO_PHOTOS
         return digest(IMAGES_VERSION, *(f"{p.digest}\0{p.info!r}\0{p.problem is None}"
-                                        for p in self.of(rel)))
+                                        for p in photos))
 
     def files(self) -> list[Path]:
         return [p.path for a in self.site.articles for p in self.of(a.rel) if p.path]

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import JsonStore, digest
+from .cache import JsonStore, Memo, digest
 from .markdown import Rendered
 from .model import Article, Issue
 from .targets import Target, beside
@@ -276,23 +276,25 @@ def by_year(issues: Sequence[Issue]) -> list[tuple[int, list[Issue]]]:
 
 
 def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
-                   article_digests: dict[str, str], store: JsonStore | None = None
-                   ) -> list[Target]:
+                   article_digests: dict[str, str], store: JsonStore | None = None,
+                   memo: Memo | None = None) -> list[Target]:
     """The manifest, each year's word files (one target) and each issue's article list.
     The digests name exactly what each file is made from: the articles' digests (text,
-    fields and render), the issue labels, the order, and SEARCH_VERSION."""
+    fields and render), the issue labels, the order, and SEARCH_VERSION. `memo`: an issue
+    whose articles did not change since the last build keeps its part (serve)."""
+    memo = memo or Memo()
     out: list[Target] = []
     years = []
     for year, year_issues in by_year(issues):
         docs = []
         for issue in year_issues:
-            label = issue.label
-            docs += [Doc(a, rendered[a.rel], label, digest(article_digests[a.rel], label))
-                     for a in issue.articles]
-            path = issue_path(issue)
-            out.append(Target((path,), digest(SEARCH_VERSION, path, label, *(
-                article_digests[a.rel] for a in issue.articles)),
-                functools.partial(_write_issue, issue, rendered), "text"))
+            label, digests = issue.label, [article_digests[a.rel] for a in issue.articles]
+            part, inputs = memo.get(("search", issue.key), (issue, label, *digests),
+                                    functools.partial(_issue_part, issue, label, digests,
+                                                      rendered))
+            docs += part
+            out.append(Target((issue_path(issue),), inputs,
+                              functools.partial(_write_issue, issue, rendered), "text"))
         paths = tuple(shard_path(year, s) for s in SHARDS)
         inputs = digest(SEARCH_VERSION, str(year), *(d.key for d in docs))
         out.append(Target(paths, inputs, functools.partial(_write_year, year, docs), "text"))
@@ -302,6 +304,14 @@ def search_targets(issues: Sequence[Issue], rendered: dict[str, Rendered],
     out.append(Target((MANIFEST,), digest(SEARCH_VERSION, MANIFEST, manifest),
                       functools.partial(_write_text, manifest), "text"))
     return out
+
+
+def _issue_part(issue: Issue, label: str, digests: list[str], rendered: dict[str, Rendered]
+                ) -> tuple[list[Doc], str]:
+    """An issue's articles as the index sees them, and its article list's digest."""
+    docs = [Doc(a, rendered[a.rel], label, digest(d, label))
+            for a, d in zip(issue.articles, digests, strict=True)]
+    return docs, digest(SEARCH_VERSION, issue_path(issue), label, *digests)
 
 
 _TAGS: dict[str, str] = {}  # year inputs -> tag, while `serve` runs
@@ -316,9 +326,7 @@ def _content_tag(year: int, docs: Sequence[Doc], inputs: str, store: JsonStore |
     key = f"tag:{inputs}"
     tag = _TAGS.get(key) or (store.get(key) if store is not None else None)
     if not isinstance(tag, str):
-        tag = digest(SEARCH_VERSION, str(year), *(
-            f"{d.article.rel}\0{d.article.title}\0{d.label}\0{d.rendered.summary}\0"
-            f"{d.rendered.html}" for d in docs))[:10]
+        tag = digest(SEARCH_VERSION, str(year), *map(_shown, docs))[:10]
         if store is not None:
             store.put(key, tag)
     elif store is not None:
@@ -327,6 +335,20 @@ def _content_tag(year: int, docs: Sequence[Doc], inputs: str, store: JsonStore |
         _TAGS.clear()
     _TAGS[key] = tag
     return tag
+
+
+_SHOWN: dict[str, str] = {}  # Doc.key -> _shown, while `serve` runs
+
+
+def _shown(d: Doc) -> str:
+    """Digest of what the index shows of one article (an edit hashes only its own)."""
+    hit = _SHOWN.get(d.key)
+    if hit is None:
+        if len(_SHOWN) >= _MEMO_MAX:
+            _SHOWN.clear()
+        hit = _SHOWN[d.key] = digest(d.article.rel, d.article.title, d.label,
+                                     d.rendered.summary, d.rendered.html)
+    return hit
 
 
 def _write_text(text: str, dest: Path) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .cache import FileDigests, JsonStore, digest
+from .cache import FileDigests, JsonStore, Memo, digest
 from .images import IMAGES_VERSION
 from .markdown import Rendered
 from .model import Article, Issue, Site
@@ -156,8 +156,11 @@ class SitePages:
     def __init__(self, content: SiteContent, theme: Theme, digests: FileDigests,
                  photo_cache: Path | None = None, env: jinja2.Environment | None = None,
                  photos: SitePhotos | None = None, search_tags: JsonStore | None = None,
-                 ) -> None:
+                 memo: Memo | None = None) -> None:
+        """`memo`: digests kept from the last build of this process (serve), by what they
+        were made from."""
         self.c = content
+        self.memo = memo or Memo()
         self.search_tags = search_tags  # the search index's version tags, kept by inputs
         self.photo_cache = photo_cache  # web copies of photos kept between builds
         self.photos = photos or SitePhotos(content.site, content.rendered, digests)
@@ -170,8 +173,13 @@ class SitePages:
         self.shell = digest(SITE_VERSION, repr(cfg), repr(nav))
         self._templates: dict[str, str] = {}
         self.article_digests = {a.rel: self.article_key(a) for a in content.site.articles}
-        self.issue_digests = {i.key: issue_digest(i, self.article_digests)
-                              for i in content.site.issues}
+        self.issue_digests = {i.key: self.memo.get(
+            ("issue", i.key), (i, *(self.article_digests[a.rel] for a in i.articles)),
+            functools.partial(issue_digest, i, self.article_digests))
+            for i in content.site.issues}
+        # What a list of issues shows of each (address, label, how many articles).
+        self.issue_heads = {i.key: f"{i.url}\0{i.label}\0{len(i.articles)}"
+                            for i in content.site.issues}
         self.communes_digest = digest(*(f"{c.name}\0{c.url}\0{len(c.articles)}"
                                         for c in content.communes))
 
@@ -191,8 +199,14 @@ class SitePages:
 
     def page_target(self, path: str, template: str, inputs: list[str],
                     context: Callable[[], dict[str, Any]]) -> Target:
-        return Target((path,), digest(self.template(template), path, *inputs),
-                      lambda dest: self.render(dest, template, path, context()))
+        return self.made_page(path, template, digest(self.template(template), path, *inputs),
+                              context)
+
+    def made_page(self, path: str, template: str, inputs: str,
+                  context: Callable[[], dict[str, Any]]) -> Target:
+        """A page whose digest (page_target's) is known."""
+        return Target((path,), inputs, lambda dest: self.render(dest, template, path,
+                                                                 context()))
 
     def render(self, dest: Path, template: str, path: str, context: dict[str, Any]
                ) -> list[str]:
@@ -220,10 +234,12 @@ class SitePages:
         out += self.listing_targets()
         latest = site.issues[0] if site.issues else None
         years = self.years()
-        all_issues = [self.issue_digests[i.key] for i in site.issues]
+        # The home page shows the latest issue, and the others' addresses and labels.
+        shown = [self.issue_digests[latest.key]] if latest else []
+        all_issues = [self.issue_heads[i.key] for i in site.issues]
         pdf = self.c.pdfs.get(latest.key) if latest else None
         out.append(self.page_target(
-            "index.html", "index.html", [*all_issues, str(pdf)],
+            "index.html", "index.html", [*shown, *all_issues, str(pdf)],
             lambda: {"title": "Trang chủ", "years": years, "latest": latest,
                      "rendered": self.c.rendered, "pdf": pdf}))
         out.append(self.page_target("404.html", "404.html", [],
@@ -231,7 +247,7 @@ class SitePages:
         out.append(self.page_target("tim-kiem/index.html", "search.html", [],
                                     lambda: {"title": "Tìm kiếm"}))
         out += search_targets(site.issues, self.c.rendered, self.article_digests,
-                              self.search_tags)
+                              self.search_tags, self.memo)
         out.append(self.feed_target())
         if self.config.base_url:
             urls = [self.absolute(p) for p in self.pages()]
@@ -245,15 +261,19 @@ class SitePages:
         show the issue, and every page links its neighbours)."""
         key = self.issue_digests[issue.key]
         pdf = self.c.pdfs.get(issue.key)
-        out = [self.page_target(
-            issue.url, "issue.html", [key, str(pdf)],
+        shown, alone = self.template("issue.html"), self.template("article.html")
+        arts = issue.articles
+        inputs = self.memo.get(("pages", issue.key), (issue, key, str(pdf), shown, alone),
+                               lambda: [digest(shown, issue.url, key, str(pdf)),
+                                        *(digest(alone, a.url, key) for a in arts)])
+        out = [self.made_page(
+            issue.url, "issue.html", inputs[0],
             lambda: {"issue": issue, "rendered": self.c.rendered, "pdf": pdf,
                      "bodies": self.bodies(issue.articles, issue.url),
                      "title": f"Bản tin {issue.label}"})]
-        arts = issue.articles
         for n, a in enumerate(arts):
-            out.append(self.page_target(a.url, "article.html", [key],
-                                        functools.partial(self.article_context, issue, n)))
+            out.append(self.made_page(a.url, "article.html", inputs[n + 1],
+                                      functools.partial(self.article_context, issue, n)))
         return out
 
     def article_context(self, issue: Issue, n: int) -> dict[str, Any]:
@@ -269,27 +289,40 @@ class SitePages:
 
     def listing_targets(self) -> list[Target]:
         out = []
+        template = self.template("list.html")
         for listing in (*self.c.communes, *self.c.sections):
             kind = "Địa phương" if listing.kind == "commune" else "Chuyên mục"
             for n in range(1, listing.pages + 1):
-                shown = listing.page(n)
-                groups = self.group_by_issue(shown)
-                inputs = [listing.kind, listing.name, str(n), str(listing.pages),
-                          str(len(listing.articles)),
-                          *(self.issue_digests[i.key] for i, _ in groups),
-                          *(a.rel for a in shown)]
+                shown, path = listing.page(n), listing.page_url(n)
+                sources = (template, listing.kind, listing.name, listing.slug, n,
+                           listing.pages, len(listing.articles), *shown,
+                           *(self.c.rendered[a.rel] for a in shown),
+                           *(self.c.issue_of[a.rel] for a in shown))
+                inputs, groups = self.memo.get(("list", path), sources, functools.partial(
+                    self.listing_inputs, template, path, listing, n))
                 title = f"{kind}: {listing.name}" + (f" (trang {n})" if n > 1 else "")
-                out.append(self.page_target(
-                    listing.page_url(n), "list.html", inputs,
+                out.append(self.made_page(
+                    path, "list.html", inputs,
                     functools.partial(self.listing_context, title, listing, groups,
                                       Pager(listing, n))))
         years = self.years()
         out.append(self.page_target(
             "luu-tru/index.html", "list.html",
-            [self.communes_digest, *(self.issue_digests[i.key] for i in self.c.site.issues)],
+            [self.communes_digest, *(self.issue_heads[i.key] for i in self.c.site.issues)],
             lambda: {**self.listing_context("Lưu trữ các số bản tin", None, []),
                      "years": years, "communes": self.c.communes}))
         return out
+
+    def listing_inputs(self, template: str, path: str, listing: Listing, n: int
+                       ) -> tuple[str, list[tuple[Issue, list[Article]]]]:
+        """A listing page's digest and its groups: exactly what list.html shows, so an edit
+        that keeps an article's title and summary leaves the lists it is in alone."""
+        groups = self.group_by_issue(listing.page(n))
+        return digest(template, path, listing.kind, listing.name, listing.slug, str(n),
+                      str(listing.pages), str(len(listing.articles)),
+                      *(f"{self.issue_heads[i.key]}\0" + "\0".join(
+                          f"{a.url}\0{a.title}\0{self.c.rendered[a.rel].summary}"
+                          for a in arts) for i, arts in groups)), groups
 
     def listing_context(self, title: str, listing: Listing | None,
                         groups: list[tuple[Issue, list[Article]]],
