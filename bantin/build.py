@@ -14,7 +14,7 @@ import itertools
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ from .model import Site
 from .options import BuildOptions
 from .output import MARKER, check_output_dir, output_lock
 from .photos import WEB_COPIES, SitePhotos
-from .prepare import Prepared, RenderStore, accept, cached_renders, prepare
+from .prepare import Held, Prepared, RenderStore, accept, cached_renders, hold, prepare
 from .site import SitePages, collect, page_environment
 from .targets import (
     Record,
@@ -139,11 +139,12 @@ def _prepare_part(indices: list[int]) -> list[IssueWork]:
 
 
 def prepare_all(site: Site, store: RenderStore, check: RepeatCheck, workers: int | None,
-                say: Say) -> dict[str, Rendered]:
+                say: Say, held: Held | None = None) -> dict[str, Rendered]:
     """Every article's record: from the store when its text did not change, else prepared
     (in worker processes, issue by issue, when there are many); the repeats across the
-    articles of an issue are found on the way, while its paragraphs are at hand."""
-    rendered = cached_renders(site, store, check)
+    articles of an issue are found on the way, while its paragraphs are at hand. `held`:
+    the records of the last build of this process, by article (prepare.hold)."""
+    rendered = cached_renders(site, store, check, held)
     articles = site.articles
     todo = {k for k, a in enumerate(articles) if a.rel not in rendered}
     first = list(itertools.accumulate((len(i.articles) for i in site.issues), initial=0))
@@ -161,6 +162,8 @@ def prepare_all(site: Site, store: RenderStore, check: RepeatCheck, workers: int
                 check.accept_issue(site.issues[i].articles, work.findings)
     if todo:
         say(f"  … đã dựng lại {format_count(len(todo))} bài thay đổi")
+    if held is not None:
+        hold(site, rendered, held)
     return rendered
 
 
@@ -264,8 +267,9 @@ class Builder:
         self.search_tags = JsonStore(root, "search-tags", enabled=o.use_cache)
         self.archive: dict[str, Any] = {}  # the kept archive index, as last loaded
         self.table: Table | None = None
-        self.envs: dict[tuple[bool, ...], jinja2.Environment] = {}
+        self.envs: dict[Hashable, jinja2.Environment] = {}
         self.memo = Memo()  # targets' digests by what they are made from, build to build
+        self.held: Held = {}  # the last build's records by article
 
     def build(self, changed: Iterable[Path] = (), repeats: bool = True,
               taken: uptodate.Taken | None = None, watched: bool = False) -> BuildResult:
@@ -303,6 +307,9 @@ class Builder:
             todo = [t for t in todo if t.kind != "pdf"]
         with self.print_files(plan) as printed:
             written, removed = self.write(out, plan.targets, todo, table)
+        pending = {t.path for t in later}  # not made: not settled
+        table.settled = {t.paths[0]: t.inputs for t in plan.targets
+                         if t.paths[0] not in pending}
         lap("write")
         self.say_pdfs(len(plan.pdf_targets), sum(t.kind == "pdf" for t in todo))
         if plan.prints:
@@ -315,7 +322,7 @@ class Builder:
         lap("save")
         warnings = plan.warnings + plan.pdf_notes()
         site, dedup = plan.site, plan.dedup
-        result = BuildResult(site, plan.pages.pages(), warnings,
+        result = BuildResult(site, list(plan.pages.page_list), warnings,
                              time.perf_counter() - self._started, dedup,
                              sum(t.kind == "pdf" for t in todo), written, removed,
                              [plan.printing.job(t) for t in later] if plan.printing else [])
@@ -350,7 +357,8 @@ class Builder:
         read_line = (f"Đã đọc {format_count(len(site.articles))} bài trong "
                      f"{format_count(len(site.issues))} số bản tin.")
         self.say(read_line)
-        rendered = prepare_all(site, self.renders, self.check, o.workers, self.say)
+        rendered = prepare_all(site, self.renders, self.check, o.workers, self.say,
+                               self.held)
         lap("prepare")
         pdfs = pdf_names(site) if o.pdf else {}
         content = collect(site, rendered, pdfs)
@@ -376,7 +384,7 @@ class Builder:
         lap("repeats")
         if self.table is None:
             self.table = Table(root, out, enabled=o.use_cache)
-        todo = stale(targets, self.table)
+        todo = stale(targets, self.table, trusted=watched)
         lap("stale")
         return Plan(site, rendered, photos, pages, printing, targets, pdf_targets, todo,
                     warnings, dedup, read_line, self.table,
@@ -425,6 +433,7 @@ class Builder:
             st = final.stat()
         table.files[job.target.path] = Record(job.target.inputs, st.st_size, st.st_mtime_ns,
                                               tuple(notes))
+        table.settled[job.target.path] = job.target.inputs
         table.save()
         self.pending = [j for j in self.pending if j.target.path != job.target.path]
         return True
@@ -442,9 +451,9 @@ class Builder:
         self._lap = now
 
     def environment(self, theme: Theme) -> jinja2.Environment:
-        """One template environment per set of layout folders (compiled templates are kept;
-        Jinja2 reloads a template whose file changed)."""
-        key = tuple(p.is_dir() for p in theme.layouts)
+        """One template environment per set of layout folders and templates in them
+        (compiled templates are kept; Jinja2 reloads a template whose file changed)."""
+        key = theme.layouts_key()
         if key not in self.envs:
             self.envs = {key: page_environment(theme)}
         return self.envs[key]

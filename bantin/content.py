@@ -515,17 +515,18 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
     todo: list[tuple[int, Path, bytes, str]] = []
     mine = Diagnostics(root=diags.root)
     bases = site_bases(diags.root) if diags.root is not None else ()
+    site_key = config_key(config)
     for k, path in enumerate(paths):
         before = len(mine.items)
-        key = (_unchanged(cache, path, config, trusted)
+        key = (_unchanged(cache, path, site_key, trusted)
                if cache and str(path) not in changed else None)
         hit = cache.get(key, path, mine, config) if cache and key else (False, None)
         if not hit[0]:
             data = read_source(path, mine, bases)
             if data is not None:
-                key = source_key(config_key(config), path, data)
+                key = source_key(site_key, path, data)
                 if cache is not None:
-                    _stamp(cache, path, config, key)
+                    _stamp(cache, path, site_key, key)
                     hit = cache.get(key, path, mine, config)
                 if not hit[0]:
                     todo.append((k, path, data, key))
@@ -556,18 +557,18 @@ def _parse_part(indices: list[int]) -> list[tuple[Article | None, list[Diagnosti
     return out
 
 
-def _stamp(cache: LoadCache, path: Path, config: SiteConfig, key: str) -> None:
+def _stamp(cache: LoadCache, path: Path, site_key: str, key: str) -> None:
     with contextlib.suppress(OSError):
         st = path.stat()
-        cache.stamps[str(path)] = (st.st_size, st.st_mtime_ns, config_key(config), key)
+        cache.stamps[str(path)] = (st.st_size, st.st_mtime_ns, site_key, key)
 
 
-def _unchanged(cache: LoadCache, path: Path, config: SiteConfig, trusted: bool = False
+def _unchanged(cache: LoadCache, path: Path, site_key: str, trusted: bool = False
                ) -> str | None:
     """The source key of a file seen earlier, if it looks untouched (`trusted`: known to
-    be) and site.yml is the same (an article is read with it)."""
+    be) and site.yml is the same (`site_key`: config_key; an article is read with it)."""
     known = cache.stamps.get(str(path))
-    if known is None or known[2] != config_key(config):
+    if known is None or known[2] != site_key:
         return None
     if trusted:
         return known[3]

@@ -76,6 +76,11 @@ class RepeatCheck:
             self.used.add(key)
         return hit
 
+    def keep(self, key: str) -> None:
+        """An article's result the caller still holds (by its article_key) was used."""
+        self.used.add(key)
+        self.store.keep("a" + key)
+
     def accept(self, a: Article, paras: tuple[Para, ...], result: ArticleResult) -> None:
         """A fresh result; `paras` may be empty when the caller did not keep them (they are
         parsed again if asked for)."""
@@ -162,7 +167,21 @@ def printed(paras: Sequence[Para], removed: frozenset[int]) -> tuple[Para, ...]:
 
 
 def issue_key(articles: Sequence[Article]) -> str:
-    return "i" + digest(VERSION, "issue", *(a.rel + "\0" + article_key(a) for a in articles))
+    if isinstance(articles, tuple):  # an Issue's own tuple: the same one build after build
+        kept = _ISSUE_KEYS.get(id(articles))
+        if kept is not None and kept[0] is articles:
+            return kept[1]
+    key = "i" + digest(VERSION, "issue", *(a.rel + "\0" + article_key(a) for a in articles))
+    if isinstance(articles, tuple):
+        if len(_ISSUE_KEYS) >= 1024:
+            _ISSUE_KEYS.clear()
+        _ISSUE_KEYS[id(articles)] = (articles, key)
+    return key
+
+
+# id of an issue's articles tuple -> (that tuple, its issue_key): `serve` asks for every
+# issue's key on each save. The tuple is kept, so its id is not reused while it is here.
+_ISSUE_KEYS: dict[int, tuple[tuple[Article, ...], str]] = {}
 
 
 def check_site(site: Site, *, use_cache: bool = True, archive: bool = True,

@@ -17,7 +17,7 @@ import tempfile
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
 from functools import cache, cached_property
@@ -278,6 +278,23 @@ def weasyprint_temp(beside: Path) -> Iterator[None]:
 # --------------------------------------------------------------------------- rendering
 
 
+_PRINT_ENV: dict[Hashable, jinja2.Environment] = {}
+
+
+def print_environment(theme: Theme) -> jinja2.Environment:
+    """The print template's environment, kept while the layout folders and their templates
+    stay the same (`serve` builds again and again; compiling print.html costs ~15 ms)."""
+    key = theme.layouts_key()
+    env = _PRINT_ENV.get(key)
+    if env is None:
+        env = theme.environment()
+        env.filters["css_string"] = css_string
+        env.filters["keep_together"] = keep_together
+        _PRINT_ENV.clear()
+        _PRINT_ENV[key] = env
+    return env
+
+
 @dataclass
 class PrintRenderer:
     """Compiled template, stylesheet and fonts of one site, reused for all its issues."""
@@ -296,9 +313,7 @@ class PrintRenderer:
         self.css_path = self.assets[PRINT_CSS]
         css = self.css_path.read_text(encoding="utf-8")
         self.faces = font_faces(css, self.css_path, self.assets, _asset_dirs(self.theme))
-        self.env = self.theme.environment()
-        self.env.filters["css_string"] = css_string
-        self.env.filters["keep_together"] = keep_together
+        self.env = print_environment(self.theme)
         try:
             self.template = self.env.get_template(PRINT_TEMPLATE)
         except jinja2.TemplateNotFound:

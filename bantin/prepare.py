@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from .cache import JsonStore, digest
 from .dedup import ArticleResult, Para, check_paragraphs, keeps_all, paragraphs
+from .dedup import article_key as dedup_key
 from .dedup_site import RepeatCheck
 from .markdown import RENDER_VERSION, PhotoRef, Rendered, parse, parser, render_parsed
 from .model import Article, Site
@@ -66,6 +67,11 @@ class RenderStore:
         self.used.add(key)
         return hit
 
+    def keep(self, key: str) -> None:
+        """A record the caller still holds was used (kept at `save`)."""
+        self.used.add(key)
+        self.store.keep(key)
+
     def put(self, key: str, r: Rendered) -> None:
         self.memo[key] = r
         self.used.add(key)
@@ -77,15 +83,40 @@ class RenderStore:
         self.used = set()
 
 
-def cached_renders(site: Site, store: RenderStore, check: RepeatCheck) -> dict[str, Rendered]:
+# rel -> (the article, its record, its repeat check key, its render key) as the last build
+# of this process had them (`serve`): the same article object has the same record.
+Held = dict[str, tuple[Article, Rendered, str, str]]
+
+
+def cached_renders(site: Site, store: RenderStore, check: RepeatCheck,
+                   held: Held | None = None) -> dict[str, Rendered]:
     """Renders of the articles whose text (and so whose removed repeats) did not change."""
     out: dict[str, Rendered] = {}
+    held = held if held is not None else {}
     for a in site.articles:
+        hit = held.get(a.rel)
+        if hit is not None and hit[0] is a:
+            check.keep(hit[2])
+            store.keep(hit[3])
+            out[a.rel] = hit[1]
+            continue
         result = check.cached(a)
         hit = store.get(render_key(a, result.removed)) if result is not None else None
         if hit is not None:
             out[a.rel] = hit
     return out
+
+
+def hold(site: Site, rendered: dict[str, Rendered], held: Held) -> None:
+    """Remember this build's records by article, for the next build of this process."""
+    if len(held) > len(rendered):  # articles were removed
+        for rel in [r for r in held if r not in rendered]:
+            del held[rel]
+    for a in site.articles:
+        kept = held.get(a.rel)
+        if kept is None or kept[0] is not a:
+            r = rendered[a.rel]
+            held[a.rel] = (a, r, dedup_key(a), r.key)
 
 
 def accept(a: Article, done: Prepared, store: RenderStore, check: RepeatCheck,

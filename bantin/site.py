@@ -186,9 +186,11 @@ class SitePages:
     # -- digests
     def article_key(self, a: Article) -> str:
         """An article's fields, rendered body, and the photos its pages show."""
-        key = article_digest(a, self.c.rendered[a.rel])
+        r = self.c.rendered[a.rel]
         if not self.photos.of(a.rel):
-            return key
+            return self.memo.get(("article", a.rel), (a, r), functools.partial(
+                article_digest, a, r))
+        key = article_digest(a, r)
         return digest(key, self.photos.key(a.rel), self.template(PHOTO_TEMPLATE))
 
     def template(self, name: str) -> str:
@@ -250,7 +252,7 @@ class SitePages:
                               self.search_tags, self.memo)
         out.append(self.feed_target())
         if self.config.base_url:
-            urls = [self.absolute(p) for p in self.pages()]
+            urls = [self.absolute(p) for p in self.page_list]
             out.append(self.page_target("sitemap.xml", "sitemap.xml", urls,
                                         lambda: {"urls": urls}))
         out.append(self.text_target(MARKER, MARKER_TEXT))
@@ -406,6 +408,11 @@ class SitePages:
         return out
 
     # -- what pages show
+    @functools.cached_property
+    def page_list(self) -> list[str]:
+        """The pages of the sitemap (asked for twice a build)."""
+        return self.pages()
+
     def pages(self) -> list[str]:
         """The pages of the sitemap."""
         site = self.c.site

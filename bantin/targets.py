@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,9 @@ class Table:
         self.enabled = enabled
         self.files: dict[str, Record] = {}
         self._base = str(out) + os.sep
+        # Main path -> inputs of the targets this process's last build made or found
+        # fresh: `serve`, told what changed, does not look at those files again.
+        self.settled: dict[str, str] = {}
         if enabled:
             self.files = self._read()
 
@@ -92,8 +96,11 @@ class Table:
         with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
-    def fresh(self, t: Target) -> bool:
-        """Made from the same inputs, and every file still as the build left it."""
+    def fresh(self, t: Target, trusted: bool = False) -> bool:
+        """Made from the same inputs, and every file still as the build left it
+        (`trusted`: as this process's last build left it, when it settled this target)."""
+        if trusted and self.settled.get(t.paths[0]) == t.inputs:
+            return True
         for p in t.paths:
             rec = self.files.get(p)
             if rec is None or rec.inputs != t.inputs:
@@ -110,8 +117,8 @@ class Table:
         return [n for t in targets for n in self.files.get(t.path, Record("", 0, 0)).notes]
 
 
-def stale(targets: Iterable[Target], table: Table) -> list[Target]:
-    return [t for t in targets if not table.fresh(t)]
+def stale(targets: Iterable[Target], table: Table, trusted: bool = False) -> list[Target]:
+    return [t for t in targets if not table.fresh(t, trusted)]
 
 
 @dataclass(frozen=True)
@@ -177,7 +184,7 @@ def commit(out: Path, stage: Stage, made: Sequence[Target],
     for k, t in enumerate(made):
         for p in t.paths:
             final = out / p
-            if not stage.whole:
+            if not stage.whole and not same_bytes(stage.file(k, p), final):
                 if final.parent not in dirs:
                     final.parent.mkdir(parents=True, exist_ok=True)
                     dirs.add(final.parent)
@@ -189,6 +196,23 @@ def commit(out: Path, stage: Stage, made: Sequence[Target],
                                     notes.get(p, ()) if p == t.path else ())
     if not stage.whole:
         shutil.rmtree(stage.folder, ignore_errors=True)
+
+
+def same_bytes(made: Path, published: Path) -> bool:
+    """The file just made holds what the published one (a plain file) already holds: it
+    stays in place (a page whose neighbour changed, a word file whose words did not).
+    Replacing a file costs ~0.5 ms on a journalling disk, comparing two ~0.07 ms."""
+    try:
+        st = os.lstat(published)
+        if not stat.S_ISREG(st.st_mode) or os.stat(made).st_size != st.st_size:
+            return False
+        with open(made, "rb") as a, open(published, "rb") as b:
+            while chunk := a.read(1 << 16):
+                if chunk != b.read(1 << 16):
+                    return False
+    except OSError:
+        return False
+    return True
 
 
 def swap_in(new: Path, out: Path) -> None:

@@ -34,6 +34,13 @@ class Theme:
                         found[rel.as_posix()] = p
         return found
 
+    def layouts_key(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Which layout folders exist and the templates in each: a kept environment is good
+        while this stays the same (Jinja2 reloads a template whose file changed, but never
+        looks for an override added in front of a template it has loaded)."""
+        return tuple((str(p), tuple(sorted(f.relative_to(p).as_posix() for f in p.rglob("*"))))
+                     for p in self.layouts if p.is_dir())
+
     def environment(self) -> jinja2.Environment:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.layouts if p.is_dir()]),
