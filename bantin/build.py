@@ -50,7 +50,7 @@ from .targets import (
 )
 from .text import format_count
 from .theme import Theme, load_theme
-from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
+from .workers import PARALLEL_MIN, collector_paused, run_parts, shared, split, worker_count
 
 if TYPE_CHECKING:  # the PDF side loads only when PDFs are made
     from .pdf import PdfJob, PdfTargets
@@ -280,7 +280,7 @@ class Builder:
         check_output_dir(out, self.options.root)
         if self.options.pdf and self.options.print_options.variants:
             check_print_dir(self.options.prints, out, self.options.root.resolve())
-        with output_lock(out):
+        with output_lock(out), collector_paused():
             if recover(out):
                 self.say("Đã dọn các thư mục tạm của một lần dựng trước bị ngắt giữa chừng.")
             return self._build(changed, repeats, taken, watched)
@@ -394,6 +394,10 @@ class Builder:
         """What `build` would report, writing nothing to the output: every stale page is
         rendered (into a folder thrown away) so that template errors show; stale PDFs are
         checked for characters the fonts lack, unchanged ones repeat their kept warnings."""
+        with collector_paused():
+            return self._dry_run()
+
+    def _dry_run(self) -> CheckResult:
         plan = self.plan()
         pages = [t for t in plan.stale if t.kind in ("page", "text")]
         with tempfile.TemporaryDirectory(prefix="bantin-check-") as folder:

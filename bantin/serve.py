@@ -25,8 +25,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -76,6 +76,7 @@ NOISE_NAMES = frozenset({"4913", "__pycache__"})  # 4913: vim's "can I write her
 
 IDLE = 0.4  # seconds of quiet after a rebuild before its repeat check runs
 FULL_COLLECT_EVERY = 25  # builds between full garbage collections (see Server._tidy)
+FLUSH_EVERY = 25  # builds between two writes of the cache when the saves never pause
 QUIET = 0.06  # seconds without events that end a batch (an editor's save takes less)
 MAX_WAIT = 2.0  # a batch never waits longer than this after its first event
 POLL_INTERVAL = 0.5  # seconds between two looks of the polling observer
@@ -342,21 +343,6 @@ def _dir_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection during a rebuild: the objects it makes (~100,000 on a
-    big archive) set the collector off several times, a third of the time spent making
-    targets. What is freed by reference counting is still freed; cycles wait for the
-    collection after the build (Server._tidy)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _stop_observer(observer: BaseObserver) -> None:
@@ -768,6 +754,7 @@ class Server:
         self._http_thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._builds = 0
+        self._unflushed = 0  # builds since the cache was last written
 
     # public API
 
@@ -878,7 +865,7 @@ class Server:
         try:
             # Pages first: the repeat check across articles and issues (warnings only) runs
             # once the open pages have been told to reload.
-            with self._lock, collector_paused():
+            with self._lock:
                 result = self._builder.build(changed or (), repeats=False, watched=watched)
         except Exception as exc:  # every failure is shown; the server keeps going
             if os.environ.get("BANTIN_DEBUG"):
@@ -904,9 +891,12 @@ class Server:
         # The repeat check across articles and issues (warnings only) waits for the edits to
         # pause: a burst of saves is not held back by it.
         self._unchecked = result
+        self._unflushed += 1
         if first:
             self._check_repeats()
         else:
+            if self._unflushed >= FLUSH_EVERY:  # saves that never pause still reach the disk
+                self._flush()
             self.rebuilder.idle_soon()
 
     def _check_repeats(self) -> None:
@@ -928,6 +918,7 @@ class Server:
 
     def _flush(self) -> None:
         """The cache on disk catches up with the builds (they leave it for a pause)."""
+        self._unflushed = 0
         try:
             with self._lock:
                 self._builder.flush()

@@ -8,6 +8,7 @@ run (the `serve` watcher and HTTP threads): a forked child would inherit their l
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -112,6 +113,21 @@ def in_background(task: Callable[..., R], *args: Any) -> Iterator[Callable[[], R
 def _send_result(send: Any, task: Callable[..., Any], args: tuple[Any, ...]) -> None:
     send.send(task(*args))
     send.close()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a build runs: the ~100,000 objects a big archive
+    loads set the collector off again and again, each time walking all of them (a third
+    of a rebuild's time in `serve`, ~0.3 s of a one-edit build). What is freed by reference
+    counting is still freed at once; cycles wait until the build is over."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def split(n: int, parts: int) -> list[list[int]]:
