@@ -70,6 +70,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 DATABASE = "cache.sqlite3"
+MMAP_BYTES = 1 << 28
 DAMAGED = (f"Bộ nhớ đệm {CACHE_DIR}/ bị hỏng hoặc không do bantin lập nên đã bỏ qua và tạo "
            "lại (lần dựng này chậm hơn, nội dung không mất gì).")
 # Failures that rebuilding the file would not cure: the cache is just not used this time.
@@ -154,8 +155,9 @@ def _article_shape(_key: str, v: Any) -> bool:
 # checked by its reader.
 SHAPES: dict[str, Callable[[str, Any], bool]] = {
     "file-digests": lambda _k, v: _is_row(v, (int, int, str)),
-    "rendered": lambda _k, v: (_is_row(v, (str, str, list, str))
-                               and all(_is_row(p, _PHOTO_REF) for p in v[2])),
+    "rendered": lambda _k, v: (_is_row(v, (str, list, str))
+                               and all(_is_row(p, _PHOTO_REF) for p in v[1])),
+    "bodies": lambda _k, v: _is_row(v, (str, str)),
     "photos": _photo_shape,
     "dedup": _dedup_shape,
     "articles": _article_shape,
@@ -176,6 +178,7 @@ class JsonStore:
     """
 
     def __init__(self, root: Path, name: str, enabled: bool = True) -> None:
+        self.root = root
         self.path = root / CACHE_DIR / DATABASE
         self.name = name
         self.enabled = enabled
@@ -186,6 +189,8 @@ class JsonStore:
         self.preloaded = False
         self.db: sqlite3.Connection | None = None
         self.inode = 0  # of the file opened, to tell whether a damaged one was replaced
+        self.pid = os.getpid()  # the process whose connection `db` is
+        self._reader: tuple[int, sqlite3.Connection] | None = None  # a worker's own
         if enabled:
             self.db = self._open()
 
@@ -214,6 +219,8 @@ class JsonStore:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
                              check_same_thread=False)
         try:
+            # Read through a memory map: a build reads ~20 MB of it, a third faster so.
+            db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             db.execute("CREATE TABLE IF NOT EXISTS entries (store TEXT NOT NULL, "
                        "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (store, key))")
             db.execute("SELECT store, key, value FROM entries LIMIT 1").fetchall()
@@ -287,18 +294,53 @@ class JsonStore:
         if value is None and key in self.raw:
             value = self._decode(key, self.raw.pop(key))
         if value is None and self.db is not None and not self.preloaded:
-            try:
-                row = self.db.execute("SELECT value FROM entries WHERE store = ? AND key = ?",
-                                      (self.name, key)).fetchone()
-            except sqlite3.Error as exc:
-                row = None
-                self._failed(exc)
-            value = self._decode(key, row[0]) if row else None
+            value = self._select(key)
         if value is not None:
             if key not in self.new:
                 self.seen[key] = value
             self.used.add(key)
         return value
+
+    def _select(self, key: str) -> Any | None:
+        if self.pid != os.getpid():
+            return self._select_forked(key)
+        try:
+            row = self.db.execute("SELECT value FROM entries WHERE store = ? AND key = ?",
+                                  (self.name, key)).fetchone() if self.db else None
+        except sqlite3.Error as exc:
+            row = None
+            self._failed(exc)
+        return self._decode(key, row[0]) if row else None
+
+    def _select_forked(self, key: str) -> Any | None:
+        """Read in a worker process: never through the connection it inherited (SQLite
+        forbids it), and read-only (the parent owns the file and repairs it if need be)."""
+        try:
+            if self._reader is None or self._reader[0] != os.getpid():
+                self._reader = (os.getpid(), sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10))
+            row = self._reader[1].execute(
+                "SELECT value FROM entries WHERE store = ? AND key = ?",
+                (self.name, key)).fetchone()
+        except sqlite3.Error:
+            return None
+        try:
+            value = json.loads(row[0]) if row else None
+        except (ValueError, TypeError, RecursionError):
+            return None
+        shape = SHAPES.get(self.name)
+        return None if value is None or (shape and not shape(key, value)) else value
+
+    def keys(self) -> set[str]:
+        """The keys this store has on disk (without reading their values)."""
+        if self.db is None:
+            return set()
+        try:
+            return {k for (k,) in self.db.execute(
+                "SELECT key FROM entries WHERE store = ?", (self.name,))}
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return set()
 
     def put(self, key: str, value: Any) -> None:
         self.new[key] = value

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -17,7 +16,7 @@ from .figures import add_figures
 from .text import keep_together
 
 # Bump when the HTML produced for the same Markdown changes (invalidates caches).
-RENDER_VERSION = "7"
+RENDER_VERSION = "8"
 # How body lines become paragraphs (site.yml `paragraphs`, config.PARAGRAPH_RULES): "lines" —
 # every non-blank line is a paragraph, as Word text pastes; "markdown" — CommonMark soft wraps.
 # Body headings sit below the page's own levels (h1 page, h2 section, h3 article title).
@@ -50,19 +49,67 @@ class PhotoRef(NamedTuple):
     place: str = "inline"
 
 
-@dataclass(frozen=True)
 class Rendered:
-    """One article body as every output shows it (the record `prepare` makes and caches)."""
+    """One article body as every output shows it (the record `prepare` makes and caches).
 
-    html: str
-    summary: str
-    blocks: tuple[Block, ...] = ()  # every block of the source (not kept in the cache)
-    photos: tuple[PhotoRef, ...] = ()  # images that are printed, in order
-    key: str = ""  # digest of what it was rendered from (prepare.render_key), when known
-    # The folded words of the printed body, space-separated, for the search index
-    # (search.body_words): found where the article is prepared (in worker processes on a
-    # cold build) and kept with it, as one string (a list costs 40 % more to read back).
-    words: str = ""
+    A record read from the cache holds its summary and photos, and fetches its HTML and
+    search words (nine tenths of its bytes) only when asked for: a build after one edit
+    shows the bodies of one issue and reads the words of one year, not those of 2,600
+    articles."""
+
+    __slots__ = ("_fetch", "_html", "_words", "blocks", "key", "photos", "shown", "summary")
+
+    def __init__(self, html: str | None, summary: str, blocks: tuple[Block, ...] = (),
+                 photos: tuple[PhotoRef, ...] = (), key: str = "", words: str | None = "",
+                 shown: str = "", fetch: Callable[[], tuple[str, str]] | None = None) -> None:
+        self._html = html
+        self.summary = summary
+        self.blocks = blocks  # every block of the source (not kept in the cache)
+        self.photos = photos  # images that are printed, in order
+        self.key = key  # digest of what it was rendered from (prepare.render_key), if known
+        # The folded words of the printed body, space-separated, for the search index
+        # (search.body_words): found where the article is prepared (in worker processes on
+        # a cold build) and kept with it, as one string (a list costs 40 % more to read).
+        self._words = words
+        self.shown = shown  # digest of the HTML, when known (the search index's year tags)
+        self._fetch = fetch  # gives (html, words) of a record read from the cache
+
+    def _load(self) -> None:
+        assert self._fetch is not None
+        self._html, self._words = self._fetch()
+        self._fetch = None
+
+    @property
+    def html(self) -> str:
+        if self._html is None:
+            self._load()
+        assert self._html is not None
+        return self._html
+
+    @property
+    def words(self) -> str:
+        if self._words is None:
+            self._load()
+        assert self._words is not None
+        return self._words
+
+    def __reduce__(self) -> tuple[Any, ...]:  # sent to another process: whole
+        return (Rendered, (self.html, self.summary, self.blocks, self.photos, self.key,
+                           self.words, self.shown))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rendered):
+            return NotImplemented
+        if self.key and self.key == other.key:  # made from the same inputs
+            return True
+        return (self.summary, self.photos, self.html) == (other.summary, other.photos,
+                                                          other.html)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.summary))
+
+    def __repr__(self) -> str:
+        return f"Rendered(key={self.key!r}, summary={self.summary[:40]!r})"
 
 
 def _render_text(self: Any, tokens: Tokens, idx: int, options: Any, env: Any) -> str:

@@ -4,12 +4,14 @@ digest of everything they depend on, so an unchanged article is never parsed aga
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
-from .cache import JsonStore, digest
+from .cache import CACHE_DIR, JsonStore, digest
 from .dedup import ArticleResult, Para, check_paragraphs, keeps_all, paragraphs
 from .dedup import article_key as dedup_key
 from .dedup_site import RepeatCheck
+from .errors import BantinError
 from .markdown import RENDER_VERSION, PhotoRef, Rendered, parse, parser, render_parsed
 from .model import Article, Site
 from .search import body_words
@@ -21,6 +23,9 @@ def render_key(a: Article, removed: frozenset[int]) -> str:
         return digest(RENDER_VERSION, a.origin, skip)
     return digest(RENDER_VERSION, a.paragraph_rule, str(a.body_line), a.body, skip,
                   str(a.gallery))
+
+
+BODIES = "bodies"  # the store of records' HTML and search words
 
 
 class Prepared(NamedTuple):
@@ -40,47 +45,79 @@ def prepare(a: Article) -> Prepared:
     r = render_parsed(md, parsed, check.removed)
     # The blocks were for the repeat check (paras); the record keeps what outputs show.
     key = render_key(a, check.removed)
-    return Prepared(Rendered(r.html, r.summary, (), r.photos, key, body_words(r.html)), key,
-                    paras, check)
+    return Prepared(Rendered(r.html, r.summary, (), r.photos, key, body_words(r.html),
+                             digest(r.html)), key, paras, check)
 
 
 class RenderStore:
     """Rendered records by render key: as JSON data in the cache store (no pickles: reading
-    runs no code), and in memory while `serve` runs. Each run keeps what it used."""
+    runs no code), and in memory while `serve` runs. Each run keeps what it used.
 
-    def __init__(self, store: JsonStore) -> None:
+    A record is kept as two entries: its summary and photos ("rendered", all read at once)
+    and its HTML and search words ("bodies", read one by one when a record is asked for
+    them: see Rendered)."""
+
+    def __init__(self, store: JsonStore, bodies: JsonStore | None = None) -> None:
         self.store = store
+        self.bodies = bodies or JsonStore(store.root, BODIES, enabled=store.enabled)
         self.memo: dict[str, Rendered] = {}
         self.used: set[str] = set()
+        self._bodies_kept: set[str] | None = None  # keys of the bodies on disk
 
-    def get(self, key: str) -> Rendered | None:
+    def get(self, key: str, article: Article | None = None) -> Rendered | None:
+        """The record of this key, if kept; `article`: what it was rendered from (made again
+        should its body turn out to be unreadable when asked for)."""
         hit = self.memo.get(key)
         if hit is None:
             data = self.store.get(key)
-            if data is None:
+            if data is None or not self._has_body(key):
                 return None
-            html, summary, photos, words = data
-            hit = self.memo[key] = Rendered(html, summary, (),
-                                            tuple(PhotoRef(*p) for p in photos), key, words)
+            summary, photos, shown = data
+            hit = self.memo[key] = Rendered(
+                None, summary, (), tuple(PhotoRef(*p) for p in photos), key, None, shown,
+                fetch=functools.partial(self._body, key, article))
         else:
-            self.store.keep(key)
+            self.keep(key)
         self.used.add(key)
+        self.bodies.keep(key)
         return hit
+
+    def _has_body(self, key: str) -> bool:
+        if key in self.bodies.new:
+            return True
+        if self._bodies_kept is None:
+            self._bodies_kept = self.bodies.keys()
+        return key in self._bodies_kept
+
+    def _body(self, key: str, article: Article | None) -> tuple[str, str]:
+        data = self.bodies.get(key)
+        if data is not None:
+            return data[0], data[1]
+        # The entry went missing or bad since its key was listed: made again, as it was.
+        done = prepare(article) if article is not None else None
+        if done is None or done.key != key:
+            raise BantinError(f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục "
+                              f"{CACHE_DIR} rồi dựng lại")
+        return done.rendered.html, done.rendered.words
 
     def keep(self, key: str) -> None:
         """A record the caller still holds was used (kept at `save`)."""
         self.used.add(key)
         self.store.keep(key)
+        self.bodies.keep(key)
 
     def put(self, key: str, r: Rendered) -> None:
         self.memo[key] = r
         self.used.add(key)
-        self.store.put(key, [r.html, r.summary, [list(p) for p in r.photos], r.words])
+        self.store.put(key, [r.summary, [list(p) for p in r.photos], r.shown])
+        self.bodies.put(key, [r.html, r.words])
 
     def save(self) -> None:
         self.store.save()
+        self.bodies.save()
         self.memo = {k: v for k, v in self.memo.items() if k in self.used}
         self.used = set()
+        self._bodies_kept = None
 
 
 # rel -> (the article, its record, its repeat check key, its render key) as the last build
@@ -101,7 +138,7 @@ def cached_renders(site: Site, store: RenderStore, check: RepeatCheck,
             out[a.rel] = hit[1]
             continue
         result = check.cached(a)
-        hit = store.get(render_key(a, result.removed)) if result is not None else None
+        hit = store.get(render_key(a, result.removed), a) if result is not None else None
         if hit is not None:
             out[a.rel] = hit
     return out

@@ -348,8 +348,9 @@ def _shown(d: Doc) -> str:
     if hit is None:
         if len(_SHOWN) >= _MEMO_MAX:
             _SHOWN.clear()
-        hit = _SHOWN[d.key] = digest(d.article.rel, d.article.title, d.label,
-                                     d.rendered.summary, d.rendered.html)
+        r = d.rendered  # the HTML's digest when the record has it (no need to read it)
+        hit = _SHOWN[d.key] = digest(d.article.rel, d.article.title, d.label, r.summary,
+                                     r.shown or digest(r.html))
     return hit
 
 
