@@ -393,6 +393,10 @@ _ARTICLE_JSON: dict[str, tuple[type, ...]] = {
 }
 
 
+_ARTICLE_TYPES = {k: frozenset(types) for k, types in _ARTICLE_JSON.items()}
+assert _ARTICLE_TYPES.keys() == set(Article.__dataclass_fields__)
+
+
 def _names_file(rel: Any, path: Path, diags: Diagnostics) -> bool:
     """Whether `rel` is how messages and pages name this file (diags.rel), tried first
     without resolving the path (a system call per folder, for every cached article)."""
@@ -408,9 +412,9 @@ def _cached_article(d: dict[str, Any], path: Path, diags: Diagnostics, key: str,
     """The article a load cache entry holds, or None when it is not one this file and this
     site.yml could have given (a damaged or planted cache): what it holds becomes pages,
     file names and links, so it is checked like a source."""
-    if set(d) != set(Article.__dataclass_fields__) or any(
-            not isinstance(d[k], types) or (isinstance(d[k], bool) and bool not in types)
-            for k, types in _ARTICLE_JSON.items() if k in d):
+    # JSON gives exact types (a bool is not an int here): one set lookup per field.
+    if d.keys() != _ARTICLE_TYPES.keys() or not all(
+            type(v) in _ARTICLE_TYPES[k] for k, v in d.items()):
         return None
     texts = [t for k in ("author", "tags", "signature") for t in d.get(k, ())]
     lines = d.get("lines", {})
@@ -798,11 +802,14 @@ def _order_articles(
     return tuple(groups)
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
 @functools.lru_cache(maxsize=16384)  # every build orders every issue; names rarely change
 def file_order(rel: str) -> tuple[tuple[str | int, ...], str]:
     """The order of file names as an editor numbers them: "2-…" before "10-…" (text and
     numbers alternate in the split, so like compares with like)."""
-    parts = re.split(r"(\d+)", rel.casefold())
+    parts = _DIGITS.split(rel.casefold())
     return tuple(int(p) if k % 2 else p for k, p in enumerate(parts)), rel
 
 
