@@ -261,6 +261,7 @@ class Builder:
         self.renders = RenderStore(JsonStore(root, "rendered", enabled=o.use_cache))
         self.renders.store.preload()
         self.check = RepeatCheck.for_site(root, o.use_cache)
+        self.check.store.preload()  # a build asks for every article's entry
         self.digests = FileDigests(root, enabled=o.use_cache)
         self.photo_store = JsonStore(root, "photos", enabled=o.use_cache)
         self.photo_store.preload()
@@ -299,7 +300,7 @@ class Builder:
         taken = taken or (uptodate.take(root) if self.record else uptodate.Taken(0, {}))
         started_ns, inputs = taken.at_ns, dict(taken.files)
         uptodate.forget(root)
-        plan = self.plan(changed, repeats or self.record, watched)
+        plan = self.plan(changed, repeats or self.record, watched, taken.files)
         lap, table = self.lap, plan.table
         todo = plan.stale
         later = [t for t in todo if t.kind == "pdf"] if self.pdf_later else []
@@ -340,7 +341,7 @@ class Builder:
         return result
 
     def plan(self, changed: Iterable[Path] = (), repeats: bool = True,
-             watched: bool = False) -> Plan:
+             watched: bool = False, stats: dict[str, list[int]] | None = None) -> Plan:
         """Everything a build decides before writing: the site read and checked, every
         article prepared, every photo inspected, every output file as a target and which
         of them are stale; raises ContentError, BantinError as `build` does."""
@@ -351,7 +352,8 @@ class Builder:
         root, out = o.root, o.out.resolve()
         diags = Diagnostics(root=root)
         site = load_site(root, diags, o.drafts, use_cache=o.use_cache, cache=self.loads,
-                         changed=frozenset(str(p) for p in changed), watched=watched)
+                         changed=frozenset(str(p) for p in changed), watched=watched,
+                         stats=stats)
         warnings = diags.warnings
         lap("load")
         read_line = (f"Đã đọc {format_count(len(site.articles))} bài trong "

@@ -9,6 +9,7 @@ import os
 import re
 import time
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -508,12 +509,14 @@ class LoadCache:
 
 def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
                   cache: LoadCache | None = None, changed: frozenset[str] = frozenset(),
-                  workers: int | None = None, trusted: bool = False) -> list[Article | None]:
+                  workers: int | None = None, trusted: bool = False,
+                  stats: Mapping[str, Sequence[int]] | None = None) -> list[Article | None]:
     """Articles of these files, in order (None where a file has errors): unchanged ones
     from the cache, the others parsed (in worker processes when there are many). Their
     diagnostics are added in file order, however the work was split. `trusted`: `changed`
     names every file changed since the cache's stamps were taken (no other file is looked
-    at)."""
+    at). `stats`: size and change time of the files, taken a moment ago (no need to ask
+    the system again)."""
     found: list[Article | None] = [None] * len(paths)
     said: list[list[Diagnostic]] = [[] for _ in paths]
     todo: list[tuple[int, Path, bytes, str]] = []
@@ -522,7 +525,7 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
     site_key = config_key(config)
     for k, path in enumerate(paths):
         before = len(mine.items)
-        key = (_unchanged(cache, path, site_key, trusted)
+        key = (_unchanged(cache, path, site_key, trusted, stats)
                if cache and str(path) not in changed else None)
         hit = cache.get(key, path, mine, config) if cache and key else (False, None)
         if not hit[0]:
@@ -567,8 +570,8 @@ def _stamp(cache: LoadCache, path: Path, site_key: str, key: str) -> None:
         cache.stamps[str(path)] = (st.st_size, st.st_mtime_ns, site_key, key)
 
 
-def _unchanged(cache: LoadCache, path: Path, site_key: str, trusted: bool = False
-               ) -> str | None:
+def _unchanged(cache: LoadCache, path: Path, site_key: str, trusted: bool = False,
+               stats: Mapping[str, Sequence[int]] | None = None) -> str | None:
     """The source key of a file seen earlier, if it looks untouched (`trusted`: known to
     be) and site.yml is the same (`site_key`: config_key; an article is read with it)."""
     known = cache.stamps.get(str(path))
@@ -576,6 +579,9 @@ def _unchanged(cache: LoadCache, path: Path, site_key: str, trusted: bool = Fals
         return None
     if trusted:
         return known[3]
+    seen = stats.get(str(path)) if stats is not None else None
+    if seen is not None:
+        return known[3] if (seen[0], seen[1]) == known[:2] else None
     try:
         st = path.stat()
     except OSError:
@@ -913,13 +919,15 @@ def _check_masthead(root: Path, issues: list[Issue], diags: Diagnostics) -> None
 
 def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
               use_cache: bool = False, cache: LoadCache | None = None,
-              changed: frozenset[str] = frozenset(), watched: bool = False) -> Site:
+              changed: frozenset[str] = frozenset(), watched: bool = False,
+              stats: Mapping[str, Sequence[int]] | None = None) -> Site:
     """Read and validate everything; collects every error before raising ContentError.
     `use_cache`: take unchanged articles from the load cache (and keep it up to date);
     `cache`: one kept by the caller between loads; `changed`: files known to have changed
     (always read again); `watched`: `changed` is every change since the last load with
     this cache (serve's watcher saw them), so when they are only edits of articles it
-    found, its list of files and their stamps still hold."""
+    found, its list of files and their stamps still hold; `stats`: the sources' sizes and
+    change times as the caller has just taken them (uptodate.take)."""
     config = load_config(root, diags)
     if cache is None and use_cache:
         cache = LoadCache(root)
@@ -931,7 +939,8 @@ def load_site(root: Path, diags: Diagnostics, drafts: bool = False,
     known = cache.sources if cache is not None and watched else None
     trusted = known is not None and only_edits(root, changed, known)
     sources = known if trusted and known is not None else find_sources(root, diags)
-    for article in read_articles(sources, config, diags, cache, changed, trusted=trusted):
+    for article in read_articles(sources, config, diags, cache, changed, trusted=trusted,
+                                 stats=stats):
         if article is not None and (drafts or not article.draft):
             by_issue[(article.year, article.issue)].append(article)
     metas: dict[tuple[int, int], IssueMeta] = {}
