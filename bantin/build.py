@@ -26,7 +26,7 @@ from . import uptodate
 from .cache import CACHE_DIR, FileDigests, JsonStore, Memo
 from .content import LoadCache, load, load_site
 from .dedup import ArticleParas, Finding, Report, check_issue
-from .dedup_site import RepeatCheck, check_site, format_finding, summary_line
+from .dedup_site import RepeatCheck, check_site, format_finding, keep_issue_keys, summary_line
 from .errors import Diagnostic, Diagnostics, UsageError
 from .markdown import Rendered
 from .model import Site
@@ -361,6 +361,7 @@ class Builder:
         self.say(read_line)
         rendered = prepare_all(site, self.renders, self.check, o.workers, self.say,
                                self.held)
+        keep_issue_keys(site.issues)
         lap("prepare")
         pdfs = pdf_names(site) if o.pdf else {}
         content = collect(site, rendered, pdfs)
@@ -418,8 +419,10 @@ class Builder:
         self.search_tags.save()
 
     def flush(self) -> None:
-        """Write what the builds since the last flush learnt (save_later)."""
+        """Write what the builds since the last flush learnt (save_later), and keep in
+        memory only what they used (the repeat check's paragraphs too)."""
         self.save()
+        self.check.finish()
         self.loads.save()
         if self.table is not None:
             self.table.save()

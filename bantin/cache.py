@@ -351,7 +351,11 @@ class JsonStore:
         self.used.add(key)
 
     def save(self) -> None:
-        """Write what is new and drop what this run did not use; the next run starts here."""
+        """Write what is new and drop what this run did not use; the next run starts here.
+        Saved again with nothing used since (serve's caches are written when the edits
+        pause, and when it stops), the store is left as it is, not emptied."""
+        if not self.used and not self.new:
+            return
         for attempt in (1, 2):
             if self.db is None:
                 return

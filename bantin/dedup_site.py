@@ -129,7 +129,10 @@ class RepeatCheck:
         return list(hit)
 
     def finish(self) -> None:
-        """Keep what this run used (in the store and in memory), nothing else."""
+        """Keep what this run used (in the store and in memory), nothing else (nothing to
+        do when nothing was used since the last time)."""
+        if not self.used:
+            return
         self.store.save()
         for table in (self.parsed, self.results, self.issues):
             for key in [k for k in table if k not in self.used]:
@@ -173,10 +176,16 @@ def issue_key(articles: Sequence[Article]) -> str:
             return kept[1]
     key = "i" + digest(VERSION, "issue", *(a.rel + "\0" + article_key(a) for a in articles))
     if isinstance(articles, tuple):
-        if len(_ISSUE_KEYS) >= 1024:
-            _ISSUE_KEYS.clear()
         _ISSUE_KEYS[id(articles)] = (articles, key)
     return key
+
+
+def keep_issue_keys(issues: Iterable[Issue]) -> None:
+    """Forget the keys of issues that are gone or were edited (a build, once it has its
+    site): what is kept stays the size of the site however long `serve` runs."""
+    ids = {id(i.articles) for i in issues}
+    for k in [k for k in _ISSUE_KEYS if k not in ids]:
+        del _ISSUE_KEYS[k]
 
 
 # id of an issue's articles tuple -> (that tuple, its issue_key): `serve` asks for every

@@ -29,7 +29,7 @@ import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,11 +91,6 @@ class Doc:
     key: str  # digest of all of the above (the article's digest and the label)
 
 
-# Words by Doc.key, kept while `serve` runs so an edit folds only the edited article again.
-_MEMO: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-_MEMO_MAX = 50_000
-
-
 def body_words(body_html: str) -> str:
     """The words of an article's printed body, space-separated: found when it is prepared
     (prepare.py, in worker processes on a cold build) and kept with its render, so an edit
@@ -105,18 +100,12 @@ def body_words(body_html: str) -> str:
 
 def doc_words(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
     """(every word of the article, the words of its title)."""
-    hit = _MEMO.get(doc.key)
-    if hit is None:
-        a, r = doc.article, doc.rendered
-        title = words(a.title)
-        fields = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
-                           *a.signature, *a.tags))
-        body = r.words if r.words or not r.html else body_words(r.html)
-        hit = (frozenset(title | words(fields)).union(body.split()), frozenset(title))
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()
-        _MEMO[doc.key] = hit
-    return hit
+    a, r = doc.article, doc.rendered
+    title = words(a.title)
+    fields = " ".join((a.commune or "", a.section.name, doc.label, *a.author, a.source,
+                       *a.signature, *a.tags))
+    body = r.words if r.words or not r.html else body_words(r.html)
+    return frozenset(title | words(fields)).union(body.split()), frozenset(title)
 
 
 # -- encoding
@@ -184,10 +173,14 @@ class YearIndex:
     of the year, so only their words' lines are encoded again and only the letters those
     words start with are written out anew (the same text a fresh index gives)."""
 
-    def __init__(self, year: int, docs: Sequence[Doc]) -> None:
+    def __init__(self, year: int, docs: Sequence[Doc],
+                 words_of: Callable[[Doc], tuple[frozenset[str], frozenset[str]]] = doc_words,
+                 ) -> None:
+        """`words_of`: (every word, the title's words) of a doc."""
         self.year = year
+        self.words_of = words_of
         self.keys = [d.key for d in docs]
-        self.words = [doc_words(d) for d in docs]
+        self.words = [words_of(d) for d in docs]
         self.every: defaultdict[str, list[int]] = defaultdict(list)
         self.titled: defaultdict[str, list[int]] = defaultdict(list)
         for k, (all_words, title_words) in enumerate(self.words):
@@ -213,7 +206,7 @@ class YearIndex:
             return False
         touched: set[str] = set()
         for k in changed:
-            old, new = self.words[k], doc_words(docs[k])
+            old, new = self.words[k], self.words_of(docs[k])
             touched |= self._move(self.every, k, old[0], new[0])
             touched |= self._move(self.titled, k, old[1], new[1])
             self.keys[k], self.words[k] = docs[k].key, new
@@ -339,19 +332,12 @@ def _content_tag(year: int, docs: Sequence[Doc], inputs: str, store: JsonStore |
     return tag
 
 
-_SHOWN: dict[str, str] = {}  # Doc.key -> _shown, while `serve` runs
-
-
 def _shown(d: Doc) -> str:
-    """Digest of what the index shows of one article (an edit hashes only its own)."""
-    hit = _SHOWN.get(d.key)
-    if hit is None:
-        if len(_SHOWN) >= _MEMO_MAX:
-            _SHOWN.clear()
-        r = d.rendered  # the HTML's digest when the record has it (no need to read it)
-        hit = _SHOWN[d.key] = digest(d.article.rel, d.article.title, d.label, r.summary,
-                                     r.shown or digest(r.html))
-    return hit
+    """Digest of what the index shows of one article (from the digest of its HTML kept with
+    its record: the HTML itself is not read)."""
+    r = d.rendered
+    return digest(d.article.rel, d.article.title, d.label, r.summary,
+                  r.shown or digest(r.html))
 
 
 def _write_text(text: str, dest: Path) -> list[str]:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bantin import search
 from bantin.build import BuildOptions, build
 from bantin.search import SHARDS, Doc, YearIndex, decode_ids, encode_ids, words
 
@@ -281,14 +280,19 @@ WORD_POOL = ["xa", "tan", "ky", "ho", "so", "2026", "18", "thu", "tuc", "cong", 
 def test_a_kept_year_index_updated_by_edits_writes_what_a_fresh_one_writes(
         before: list[tuple[set[str], set[str]]],
         edits: list[tuple[int, set[str], set[str]]]) -> None:
+    found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
     def doc(n: int, every: set[str], title: set[str]) -> Doc:
         key = f"{n}:{sorted(every)}:{sorted(title)}"
-        search._MEMO[key] = (frozenset(every | title), frozenset(title))
-        return Doc(None, None, "", key)  # type: ignore[arg-type]  - words come from the memo
+        found[key] = (frozenset(every | title), frozenset(title))
+        return Doc(None, None, "", key)  # type: ignore[arg-type]  - words come from `found`
+
+    def words_of(d: Doc) -> tuple[frozenset[str], frozenset[str]]:
+        return found[d.key]
 
     docs = [doc(n, every, title) for n, (every, title) in enumerate(before)]
-    kept = YearIndex(2026, docs)
+    kept = YearIndex(2026, docs, words_of)
     for k, every, title in edits:
         docs[k % len(docs)] = doc(k, every, title)
         assert kept.update(docs)
-        assert kept.texts == YearIndex(2026, docs).texts
+        assert kept.texts == YearIndex(2026, docs, words_of).texts
