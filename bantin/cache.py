@@ -199,8 +199,12 @@ class JsonStore:
         if self.db is None:
             return
         try:
+            # Read through a memory map (a third faster for the ~10 MB a store can hold),
+            # unmapped right after: `serve` runs for hours and its pages would stay counted.
+            self.db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             rows = self.db.execute("SELECT key, value FROM entries WHERE store = ?",
                                    (self.name,)).fetchall()
+            self.db.execute("PRAGMA mmap_size = 0")
             self.raw = {k: v for k, v in rows if isinstance(k, str)}
             self.preloaded = True
         except sqlite3.Error as exc:
@@ -219,8 +223,6 @@ class JsonStore:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
                              check_same_thread=False)
         try:
-            # Read through a memory map: a build reads ~20 MB of it, a third faster so.
-            db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             db.execute("CREATE TABLE IF NOT EXISTS entries (store TEXT NOT NULL, "
                        "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (store, key))")
             db.execute("SELECT store, key, value FROM entries LIMIT 1").fetchall()

@@ -116,8 +116,11 @@ class PdfFollower:
         self.folder.mkdir(parents=True, exist_ok=True)
         made = self.folder / Path(job.target.path).name
         if self._pool is None:
-            # A fresh process every few PDFs: WeasyPrint's caches do not pile up while serving.
-            self._pool = multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=10)
+            # A fresh process for every PDF, with WeasyPrint imported while the edits go on:
+            # its caches never pile up however long serve runs, and a PDF never waits for
+            # the ~1 s import.
+            self._pool = multiprocessing.get_context("spawn").Pool(
+                1, initializer=_warm, maxtasksperchild=1)
         options = self.builder.options
         problems = self._pool.apply(render_document, (options.root, document, made,
                                                       options.print_options,
@@ -137,3 +140,10 @@ class PdfFollower:
             self.say(f"Đã in xong PDF {label}: {job.target.path}")
         elif state == "failed":
             self.say(f"Chưa in được PDF {label}: {message}")
+
+
+def _warm() -> None:
+    """The PDF helper's first step: import what laying out a PDF needs."""
+    import weasyprint  # noqa: F401
+
+    from . import pdf  # noqa: F401

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .cache import CACHE_DIR, write_atomic
 
@@ -41,8 +42,10 @@ TABLE_VERSION = 1
 Make = Callable[[Path], Sequence[str]]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
+    """One output file (or a few made together) and what it is made from. A tuple: a big
+    site has ~3,500 and `serve` lists them on every save."""
+
     paths: tuple[str, ...]  # output files, relative with "/", the first one is the main one
     inputs: str  # digest of everything the files are made from
     make: Make
