@@ -454,7 +454,7 @@ class Builder:
                           kept=self.archive, full_scan=False)
 
     def lap(self, stage: str) -> None:
-        """Seconds since the last lap, by stage (bench/ and BANTIN_TIMINGS=1 show them)."""
+        """Seconds since the last lap, by stage (`timings`: bench/ reads them)."""
         now = time.perf_counter()
         self.timings[stage] = now - self._lap if self.timings else now - self._started
         self._lap = now
