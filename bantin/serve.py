@@ -77,6 +77,7 @@ NOISE_NAMES = frozenset({"4913", "__pycache__"})  # 4913: vim's "can I write her
 IDLE = 0.4  # seconds of quiet after a rebuild before its repeat check runs
 FULL_COLLECT_EVERY = 25  # builds between full garbage collections (see Server._tidy)
 FLUSH_EVERY = 25  # builds between two writes of the cache when the saves never pause
+FULL_SCAN_EVERY = 20  # builds between two that look at every source and output file
 QUIET = 0.04  # seconds without events that end a batch (an editor's save takes ~2 ms)
 MAX_WAIT = 2.0  # a batch never waits longer than this after its first event
 POLL_INTERVAL = 0.5  # seconds between two looks of the polling observer
@@ -856,8 +857,12 @@ class Server:
     def _rebuild(self, changes: tuple[str, ...], more: bool) -> None:
         self.watcher.resync()  # a source folder may have been created or replaced
         self.last_changes = changes
+        # Told what changed, a rebuild reads only those files and trusts what it made
+        # itself; every FULL_SCAN_EVERY builds one looks at everything again, in case the
+        # system dropped an event or a file of the output was touched by hand.
+        full = more or (self._builds + 1) % FULL_SCAN_EVERY == 0
         self._build(first=False, changes=changes_text(changes, more),
-                    changed=[self.root / c for c in changes], watched=not more)
+                    changed=[self.root / c for c in changes], watched=not full)
 
     def _build(self, first: bool, changes: str = "", changed: list[Path] | None = None,
                watched: bool = False) -> None:
