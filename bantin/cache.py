@@ -71,6 +71,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 DATABASE = "cache.sqlite3"
 MMAP_BYTES = 1 << 28
+_SELECT = "SELECT value FROM entries WHERE store = ? AND key = ?"
 DAMAGED = (f"Bộ nhớ đệm {CACHE_DIR}/ bị hỏng hoặc không do bantin lập nên đã bỏ qua và tạo "
            "lại (lần dựng này chậm hơn, nội dung không mất gì).")
 # Failures that rebuilding the file would not cure: the cache is just not used this time.
@@ -274,15 +275,19 @@ class JsonStore:
 
     def _decode(self, key: str, text: Any) -> Any | None:
         """A stored value, or None (told once) when it is not JSON of this store's shape."""
+        value = self._parse(key, text)
+        if value is None:
+            self.reject(key)
+        return value
+
+    def _parse(self, key: str, text: Any) -> Any | None:
+        """A stored value, or None when it is not JSON of this store's shape."""
         try:
             value = json.loads(text)
         except (ValueError, TypeError, RecursionError):
-            value = None
-        shape = SHAPES.get(self.name)
-        if value is None or (shape is not None and not shape(key, value)):
-            self.reject(key)
             return None
-        return value
+        shape = SHAPES.get(self.name)
+        return None if shape is not None and not shape(key, value) else value
 
     def reject(self, key: str) -> None:
         """A value its reader cannot use: a miss, and the file is told as damaged (once).
@@ -307,8 +312,7 @@ class JsonStore:
         if self.pid != os.getpid():
             return self._select_forked(key)
         try:
-            row = self.db.execute("SELECT value FROM entries WHERE store = ? AND key = ?",
-                                  (self.name, key)).fetchone() if self.db else None
+            row = self.db.execute(_SELECT, (self.name, key)).fetchone() if self.db else None
         except sqlite3.Error as exc:
             row = None
             self._failed(exc)
@@ -321,17 +325,10 @@ class JsonStore:
             if self._reader is None or self._reader[0] != os.getpid():
                 self._reader = (os.getpid(), sqlite3.connect(
                     f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=10))
-            row = self._reader[1].execute(
-                "SELECT value FROM entries WHERE store = ? AND key = ?",
-                (self.name, key)).fetchone()
+            row = self._reader[1].execute(_SELECT, (self.name, key)).fetchone()
         except sqlite3.Error:
             return None
-        try:
-            value = json.loads(row[0]) if row else None
-        except (ValueError, TypeError, RecursionError):
-            return None
-        shape = SHAPES.get(self.name)
-        return None if value is None or (shape and not shape(key, value)) else value
+        return self._parse(key, row[0]) if row else None
 
     def keys(self) -> set[str]:
         """The keys this store has on disk (without reading their values)."""

@@ -76,10 +76,7 @@ class RenderStore:
             hit = self.memo[key] = Rendered(
                 None, summary, (), tuple(PhotoRef(*p) for p in photos), key, None, shown,
                 fetch=functools.partial(self._body, key, article))
-        else:
-            self.keep(key)
-        self.used.add(key)
-        self.bodies.keep(key)
+        self.keep(key)
         return hit
 
     def _has_body(self, key: str) -> bool:

@@ -188,12 +188,10 @@ class YearIndex:
                 self.every[w].append(k)
             for w in title_words:
                 self.titled[w].append(k)
-        n, titled = len(docs), self.titled
-        self.codes = {w: encode_ids(ids, n) + "," + encode_ids(titled[w], n) if w in titled
-                      else encode_ids(ids, n) for w, ids in self.every.items()}
+        self.codes = {w: self._code(w) for w in self.every}
         self.letters: dict[str, set[str]] = {s: set() for s in SHARDS}
         for w in self.every:
-            self.letters[w[0] if "a" <= w[0] <= "z" else "0"].add(w)
+            self.letters[shard_of(w)].add(w)
         self.texts = {s: self._text(s) for s in SHARDS}
 
     def update(self, docs: Sequence[Doc]) -> bool:

@@ -119,8 +119,9 @@ def _send_result(send: Any, task: Callable[..., Any], args: tuple[Any, ...]) -> 
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a build runs: the ~100,000 objects a big archive
     loads set the collector off again and again, each time walking all of them (a third
-    of a rebuild's time in `serve`, ~0.3 s of a one-edit build). What is freed by reference
-    counting is still freed at once; cycles wait until the build is over."""
+    of a rebuild's time in `serve`; the `bantin` command runs without it anyway). What is
+    freed by reference counting is still freed at once; cycles wait until the build is
+    over."""
     was = gc.isenabled()
     gc.disable()
     try:
