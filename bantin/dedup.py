@@ -376,13 +376,16 @@ def _line(p: Para) -> int:
     return p.line
 
 
+Gram = tuple[int, int, int]
+
+
 class _Pairwise:
     """The earlier paragraphs of a small article, every pair compared: cheaper than
     _Indexed below PAIRWISE eligible paragraphs, and the reference it must agree with."""
 
     def __init__(self, paras: Sequence[Para]) -> None:
-        self.seen: dict[tuple[int, int], list[tuple[Para, set[bytes]]]] = {}
-        self.last: tuple[int, set[bytes]] = (-1, set())  # repeat_of()'s, for print()
+        self.seen: dict[tuple[int, int], list[tuple[Para, set[Gram]]]] = {}
+        self.last: tuple[int, set[Gram]] = (-1, set())  # repeat_of()'s, for print()
 
     def print(self, k: int, p: Para) -> None:
         grams = self.last[1] if self.last[0] == k else _grams(p.ids)
@@ -408,16 +411,15 @@ class _Pairwise:
         3-gram, in order."""
         out: list[list[Para]] = []
         for p in paras:
-            head = array("I", p.ids[:3]).tobytes()
+            head = tuple(p.ids[:3])
             out.append([e for e, grams in self.seen.get(p.scope, ()) if e.line < p.line
                         and head in grams] if len(p.ids) >= 3 else [])
         return out
 
 
-def _grams(ids: Sequence[int]) -> set[bytes]:
-    """The 3-grams of a paragraph's syllables, each the 12 bytes of its three ids."""
-    raw = array("I", ids).tobytes()
-    return {raw[i:i + 12] for i in range(0, len(raw) - 8, 4)}
+def _grams(ids: Sequence[int]) -> set[Gram]:
+    """The 3-grams of a paragraph's syllables, each a tuple of its three ids."""
+    return set(zip(ids, ids[1:], ids[2:], strict=False))
 
 
 def check_article(paras: Sequence[Para]) -> tuple[list[Local], frozenset[int]]:

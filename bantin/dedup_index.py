@@ -43,15 +43,19 @@ def token_ids(tokens: Iterable[str]) -> list[int]:
 
     Numbers get the top bit set and words not, so is_number() works on ids alone.
     """
-    ids = _TOKEN_IDS
-    out = []
-    for t in tokens:
-        i = ids.get(t)
-        if i is None:
-            crc = zlib.crc32(t.encode("utf-8"))
-            i = ids[t] = (crc | NUMBER_BIT) if t.isdigit() else (crc & ~NUMBER_BIT)
-        out.append(i)
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    out = list(map(_TOKEN_IDS.get, tokens))  # known syllables: no Python-level loop
+    if None in out:
+        for k, i in enumerate(out):
+            if i is None:
+                out[k] = _new_token_id(tokens[k])
     return out
+
+
+def _new_token_id(token: str) -> int:
+    crc = zlib.crc32(token.encode("utf-8"))
+    i = _TOKEN_IDS[token] = (crc | NUMBER_BIT) if token.isdigit() else (crc & ~NUMBER_BIT)
+    return i
 
 
 def is_number(token_id: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,11 +37,10 @@ class Diagnostics:
         if self.root is not None:
             if self._root is None:
                 self._root = self.root.resolve()
-            for candidate in (p, p.resolve()):  # resolving costs: only when needed
-                try:
-                    return candidate.relative_to(self._root).as_posix()
-                except ValueError:
-                    pass
+            with contextlib.suppress(ValueError):
+                return p.relative_to(self._root).as_posix()
+            with contextlib.suppress(ValueError):  # resolving costs a stat per folder
+                return p.resolve().relative_to(self._root).as_posix()
         return p.as_posix()
 
     def error(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:

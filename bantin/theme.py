@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,22 +35,35 @@ class Theme:
                         found[rel.as_posix()] = p
         return found
 
-    def layouts_key(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Which layout folders exist and the templates in each: a kept environment is good
-        while this stays the same (Jinja2 reloads a template whose file changed, but never
-        looks for an override added in front of a template it has loaded)."""
-        return tuple((str(p), tuple(sorted(f.relative_to(p).as_posix() for f in p.rglob("*"))))
+    def layouts_key(self) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """Which layout folders exist, the templates in each and a digest of their bytes: a
+        kept environment is good while this stays the same (it never looks at its files
+        again, see `environment`)."""
+        return tuple((str(p), tuple(sorted((f.relative_to(p).as_posix(), file_digest(f))
+                                           for f in p.rglob("*") if f.is_file())))
                      for p in self.layouts if p.is_dir())
 
     def environment(self) -> jinja2.Environment:
+        """Templates are compiled once per environment: with Jinja2's auto_reload, every
+        page asked the system for the time stamps of its template and of each one it
+        includes (14,000 calls on a big archive). A changed template changes
+        layouts_key, and callers keep environments by it."""
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.layouts if p.is_dir()]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            auto_reload=False,
         )
         return env
+
+
+def file_digest(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:  # unreadable: Jinja2 will say so if a page needs it
+        return ""
 
 
 def load_theme(root: Path) -> Theme:

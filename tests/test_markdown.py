@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hypothesis
+import markdown_it.rules_core
+from hypothesis import strategies as st
+from markdown_it.token import Token
+
 from bantin.markdown import make_parser, render
 
 
@@ -133,3 +138,35 @@ def test_skipped_blocks_are_not_printed_but_still_listed() -> None:
     assert r.html.count("<ul>") == 1 and r.html.count("<li>") == 1 and "Ý một" in r.html
     assert "<td>1</td>" in r.html and "Đoạn cuối" in r.html and "Đoạn đầu" in r.html
     assert len(r.blocks) == 9
+
+
+# Inline text as articles have it, with every character an inline rule may start at.
+_INLINE_TEXT = st.text(alphabet=st.sampled_from(
+    list("aăâđêôơưbcxyz ĐÀÁẠẢÃ019.,;:%-+=/()\"'#$@^{}|\t") + list("\n\\`~*_[]!<>&")),
+    max_size=40)
+
+
+def _tokens(tokens: list[Token]) -> list[tuple]:
+    return [(t.type, t.tag, t.nesting, t.level, t.content, t.markup, t.info, t.map,
+             t.attrs, t.meta, t.block, t.hidden, _tokens(t.children or [])) for t in tokens]
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.lists(_INLINE_TEXT, min_size=1, max_size=4))
+def test_the_inline_shortcut_makes_the_tokens_of_the_full_parse(lines: list[str]) -> None:
+    body = "\n\n".join(lines) + "\n\nHỏi: *đáp* và [liên kết](https://nghean.gov.vn).\n"
+    fast = make_parser()
+    full = make_parser()
+    full.core.ruler.at("inline", markdown_it.rules_core.inline)
+    assert _tokens(fast.parse(body)) == _tokens(full.parse(body))
+
+
+def test_the_inline_shortcut_is_taken_for_plain_lines_only() -> None:
+    md = make_parser()
+    parsed: list[str] = []
+    full_parse = md.inline.parse
+    md.inline.parse = lambda src, *rest: parsed.append(src) or full_parse(src, *rest)
+    tokens = md.parse("Ngày 25/5/2026: xã Tân Kỳ - 100% hồ sơ.\n\nCó *nhấn mạnh*.\n")
+    (text,) = tokens[1].children
+    assert (text.type, text.content) == ("text", "Ngày 25/5/2026: xã Tân Kỳ - 100% hồ sơ.")
+    assert parsed == ["Có *nhấn mạnh*."]
