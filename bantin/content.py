@@ -32,7 +32,7 @@ from .output import windows_reserved
 from .paste import check_paste
 from .signature import blank_lines, find_signature, repeated_key
 from .sourcefile import YamlDoc, clip, decode_source, load_yaml_file, parse_yaml
-from .sources import find_sources, read_source, site_bases
+from .sources import find_sources, read_source, read_source_stat, site_bases
 from .text import closest, format_count, slugify
 from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
 
@@ -461,6 +461,12 @@ class LoadCache:
         # serve keeps the cache in memory and writes it when the edits pause (save()).
         self.save_later = False
 
+    def can_hit(self) -> bool:
+        """Whether any article could come from here (not so when disabled or empty)."""
+        store = self.store
+        return bool(self.memo or store.raw or store.seen or store.new
+                    or (store.enabled and not store.preloaded))
+
     def get(self, key: str, path: Path, diags: Diagnostics,
             config: SiteConfig | None = None) -> tuple[bool, Article | None]:
         hit = self.memo.get(key)
@@ -519,11 +525,15 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
     the system again)."""
     found: list[Article | None] = [None] * len(paths)
     said: list[list[Diagnostic]] = [[] for _ in paths]
-    todo: list[tuple[int, Path, bytes, str]] = []
+    todo: list[tuple[int, Path, bytes | None, str]] = []
     mine = Diagnostics(root=diags.root)
     bases = site_bases(diags.root) if diags.root is not None else ()
     site_key = config_key(config)
-    for k, path in enumerate(paths):
+    if (cache is None or not cache.can_hit()) and len(paths) >= PARALLEL_MIN:
+        # Nothing to look up by the files' bytes (--no-cache, a first build): the workers
+        # read them too.
+        todo = [(k, path, None, "") for k, path in enumerate(paths)]
+    for k, path in enumerate(paths if not todo else ()):
         before = len(mine.items)
         key = (_unchanged(cache, path, site_key, trusted, stats)
                if cache and str(path) not in changed else None)
@@ -541,26 +551,40 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
     n = 1 if len(todo) < PARALLEL_MIN else worker_count(workers, len(todo))
     parts = split(len(todo), n * 4)
     for part, results in zip(parts, run_parts(_parse_part, parts, n, todo=todo,
-                                              config=config, root=diags.root), strict=True):
-        for i, (article, items) in zip(part, results, strict=True):
-            k, _, _, key = todo[i]
+                                              config=config, root=diags.root, bases=bases,
+                                              site_key=site_key), strict=True):
+        for i, (article, items, key, stamp) in zip(part, results, strict=True):
+            k, path = todo[i][0], todo[i][1]
             found[k], said[k] = article, said[k] + items
-            if cache is not None:
+            if cache is not None and key:
+                if stamp is not None:
+                    cache.stamps[str(path)] = (*stamp, site_key, key)
                 cache.put(key, article, items)
     for items in said:
         diags.items += items
     return found
 
 
-def _parse_part(indices: list[int]) -> list[tuple[Article | None, list[Diagnostic]]]:
+Parsed = tuple[Article | None, list[Diagnostic], str, tuple[int, int] | None]
+
+
+def _parse_part(indices: list[int]) -> list[Parsed]:
+    """(article, its diagnostics, its source key, the size and change time of the file
+    read here) of each file; a file the parent did not read (data None) is read here."""
     todo, config, root = shared("todo"), shared("config"), shared("root")
-    out = []
+    out: list[Parsed] = []
     mine = Diagnostics(root=root)
     for i in indices:
         _, path, data, key = todo[i]
         before = len(mine.items)
-        article = _read_article(path, data, config, mine, key)
-        out.append((article, mine.items[before:]))
+        stamp = None
+        if data is None:
+            read = read_source_stat(path, mine, shared("bases"))
+            if read is not None:
+                data, stamp = read
+                key = source_key(shared("site_key"), path, data)
+        article = _read_article(path, data, config, mine, key) if data is not None else None
+        out.append((article, mine.items[before:], key, stamp))
     return out
 
 

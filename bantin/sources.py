@@ -131,6 +131,13 @@ def read_source(path: Path, diags: Diagnostics, bases: tuple[str, ...]) -> bytes
     """The bytes of one article file, or None with an error: a link leading out of the site
     (`bases`, when given), anything but a plain file, and a file too big to be an article
     are never read."""
+    read = read_source_stat(path, diags, bases)
+    return read[0] if read is not None else None
+
+
+def read_source_stat(path: Path, diags: Diagnostics, bases: tuple[str, ...]
+                     ) -> tuple[bytes, tuple[int, int]] | None:
+    """read_source, with the size and change time of the file as it was read."""
     try:
         if _NOFOLLOW == 0 or os.path.islink(path):
             problem = link_problem(str(path), bases)
@@ -160,7 +167,7 @@ def read_source(path: Path, diags: Diagnostics, bases: tuple[str, ...]) -> bytes
                  "một bài", "tách thành nhiều bài; bảng số liệu lớn đính kèm thành tệp "
                  "riêng (PDF, Excel) thay vì dán vào bài")
         return None
-    return data
+    return data, (st.st_size, st.st_mtime_ns)
 
 
 # ---------------------------------------------------------------- issues

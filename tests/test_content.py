@@ -278,3 +278,39 @@ def test_bad_site_yml_is_reported(site: Path) -> None:
     text = "\n".join(d.format() for d in info.value.diagnostics)
     assert "site.yml:2: weekly chỉ nhận true hoặc false" in text
     assert 'site.yml:3: màu primary "đỏ" không hợp lệ' in text
+
+
+def test_a_big_first_read_gives_what_reading_file_by_file_gives(tmp_path: Path) -> None:
+    """Past PARALLEL_MIN files and with nothing cached, the worker processes read the files
+    themselves: articles, messages (in file order) and the stamps kept for the next build
+    are those of reading each file on its own."""
+    from bantin.config import load_config
+    from bantin.content import LoadCache, read_articles
+    from bantin.sources import find_sources
+    from bantin.workers import PARALLEL_MIN
+
+    for n in range(PARALLEL_MIN + 20):
+        text = replace(LOCAL, "được phê duyệt", f"được phê duyệt lần {n}")
+        write(tmp_path, f"content/2026/18/bai-{n:03d}.md", text)
+    write(tmp_path, "content/2026/18/bai-007.md", replace(LOCAL, "issue: 18", "issue: [18"))
+    write(tmp_path, "content/2026/18/bai-011.md", "Chỉ có nội dung, quên phần khai báo.\n")
+    link = tmp_path / "content/2026/18/bai-013.md"
+    link.unlink()
+    link.symlink_to("/etc/hostname")  # found by walking, it is refused there: read here too
+    paths = sorted([*find_sources(tmp_path), link])
+    config = load_config(tmp_path, Diagnostics(root=tmp_path))
+
+    one_by_one = Diagnostics(root=tmp_path)
+    single = [read_articles([p], config, one_by_one)[0] for p in paths]
+    together = Diagnostics(root=tmp_path)
+    cache = LoadCache(tmp_path)
+    assert not cache.can_hit()
+    found = read_articles(paths, config, together, cache)
+
+    assert found == single
+    assert [d.format() for d in together.items] == [d.format() for d in one_by_one.items]
+    assert len(together.errors) == 3
+    # every file read is stamped, those with errors too (told again at once next time)
+    fresh = {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in paths if p != link}
+    assert {p: s[:2] for p, s in cache.stamps.items()} == fresh
+    assert cache.can_hit()
