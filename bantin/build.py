@@ -50,7 +50,15 @@ from .targets import (
 )
 from .text import format_count
 from .theme import Theme, load_theme
-from .workers import PARALLEL_MIN, collector_paused, run_parts, shared, split, worker_count
+from .workers import (
+    PARALLEL_MIN,
+    PARTS_PER_WORKER,
+    collector_paused,
+    run_parts,
+    shared,
+    split,
+    worker_count,
+)
 
 if TYPE_CHECKING:  # the PDF side loads only when PDFs are made
     from .pdf import PdfJob, PdfTargets
@@ -152,7 +160,7 @@ def prepare_all(site: Site, store: RenderStore, check: RepeatCheck, workers: int
     issues = [i for i, issue in enumerate(site.issues)
               if i in touched or not check.issue_known(issue.articles)]
     n = 1 if len(todo) < PARALLEL_MIN else worker_count(workers, len(issues))
-    parts = [[issues[j] for j in part] for part in split(len(issues), n * 4)]
+    parts = [[issues[j] for j in part] for part in split(len(issues), n * PARTS_PER_WORKER)]
     for part, works in zip(parts, run_parts(_prepare_part, parts, n, site=site, todo=todo,
                                             check=check, first=first), strict=True):
         for i, work in zip(part, works, strict=True):
@@ -183,7 +191,7 @@ def make_targets(todo: list[Target], stage: Stage, workers: int | None, say: Say
     photos = [k for k, t in enumerate(todo) if t.kind == "photo"]
     heavy = [k for k, t in enumerate(todo) if t.kind == "pdf"]
     n = 1 if len(light) < PARALLEL_MIN else worker_count(workers, len(light))
-    parts = [[light[i] for i in part] for part in split(len(light), n * 4)]
+    parts = [[light[i] for i in part] for part in split(len(light), n * PARTS_PER_WORKER)]
     for done in run_parts(_make_part, parts, n, targets=todo, stage=stage):
         notes.update(done)
     # A phone photo takes ~0.3 s to decode and scale: worth a process from a few on.

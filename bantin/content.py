@@ -34,7 +34,7 @@ from .signature import blank_lines, find_signature, repeated_key
 from .sourcefile import YamlDoc, clip, decode_source, load_yaml_file, parse_yaml
 from .sources import find_sources, read_source, read_source_stat, site_bases
 from .text import closest, format_count, slugify
-from .workers import PARALLEL_MIN, run_parts, shared, split, worker_count
+from .workers import PARALLEL_MIN, PARTS_PER_WORKER, run_parts, shared, split, worker_count
 
 ARTICLE_KEYS = (
     "title", "issue", "year", "week", "editor", "commune", "section", "author", "source",
@@ -549,7 +549,7 @@ def read_articles(paths: list[Path], config: SiteConfig, diags: Diagnostics,
                     todo.append((k, path, data, key))
         found[k], said[k] = hit[1], mine.items[before:]
     n = 1 if len(todo) < PARALLEL_MIN else worker_count(workers, len(todo))
-    parts = split(len(todo), n * 4)
+    parts = split(len(todo), n * PARTS_PER_WORKER)
     for part, results in zip(parts, run_parts(_parse_part, parts, n, todo=todo,
                                               config=config, root=diags.root, bases=bases,
                                               site_key=site_key), strict=True):
