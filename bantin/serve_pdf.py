@@ -9,6 +9,8 @@ is being printed, ready or failed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import shutil
 import threading
@@ -38,6 +40,26 @@ def chosen(jobs: Iterable[PdfJob], changes: Iterable[str]) -> list[PdfJob]:
     if mine or sources or not jobs:
         return mine
     return [max(jobs, key=lambda j: j.issue.key)]
+
+
+STOP_POLL = 0.2  # seconds between looks at whether serve is stopping, while a PDF prints
+
+
+class _Stopped(Exception):
+    """serve stopped while a PDF was printing (it is abandoned)."""
+
+
+def _end_resource_tracker() -> None:
+    """End the helper process multiprocessing starts beside a spawn pool, and wait for it:
+    left alone it outlived `serve` by a second or more after Ctrl-C. The pool's locks are
+    collected first (each one tells the helper it is gone), so the helper has nothing left
+    to clean. (A private function of the standard library: if it is gone, the helper still
+    ends on its own.)"""
+    from multiprocessing import resource_tracker
+
+    gc.collect()
+    with contextlib.suppress(Exception):
+        resource_tracker._resource_tracker._stop()
 
 
 class PdfFollower:
@@ -84,6 +106,9 @@ class PdfFollower:
             self._pool.join()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
+        if self._pool is not None:
+            self._pool = None
+            _end_resource_tracker()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _next(self) -> PdfJob | None:
@@ -122,9 +147,16 @@ class PdfFollower:
             self._pool = multiprocessing.get_context("spawn").Pool(
                 1, initializer=_warm, maxtasksperchild=1)
         options = self.builder.options
-        problems = self._pool.apply(render_document, (options.root, document, made,
-                                                      options.print_options,
-                                                      job.targets.renderer.copy_folder))
+        pending = self._pool.apply_async(render_document, (options.root, document, made,
+                                                           options.print_options,
+                                                           job.targets.renderer.copy_folder))
+        while True:  # a pool ended by stop() never answers: look up now and then
+            try:
+                problems = pending.get(timeout=STOP_POLL)
+                break
+            except multiprocessing.TimeoutError:
+                if self._stopping:
+                    raise _Stopped from None
         with self.lock:
             placed = self.builder.put_pdf(job, made, job.notes(document, problems))
         if placed:

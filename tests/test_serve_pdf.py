@@ -3,6 +3,7 @@ process; what it writes is byte for byte what `bantin build` writes."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from bantin.cli import main
@@ -71,3 +72,28 @@ def test_a_pdf_outdated_while_printing_is_not_put_in_place(site: Path) -> None:
     assert builder.put_pdf(new, made, [])
     assert (out / PDF).is_file() and not made.exists()
     assert builder.build().pending_pdfs == []  # recorded: not stale any more
+
+
+def children() -> set[int]:
+    """This process's child processes, as the system lists them."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+def test_stopping_while_a_pdf_prints_leaves_no_process_behind(site: Path) -> None:
+    """Ctrl-C mid-print: the print is abandoned at once (a pool stopped under a waiting
+    call never answers), and neither its worker nor multiprocessing's helper beside it
+    outlives serve."""
+    before = children()
+    running = start(site, pdf=True)
+    try:
+        eventually(lambda: pdf_state(running, 1) == "rendering", "bắt đầu in PDF")
+        assert children() - before  # the print runs in a process of its own
+    finally:
+        started = time.monotonic()
+        running.server.stop()
+    assert time.monotonic() - started < 5
+    eventually(lambda: children() <= before, "các tiến trình con đã dừng")
+    assert not any(p.name.endswith(".bantin-pdf") for p in site.iterdir())
