@@ -162,6 +162,7 @@ SHAPES: dict[str, Callable[[str, Any], bool]] = {
     "photos": _photo_shape,
     "dedup": _dedup_shape,
     "articles": _article_shape,
+    "article-bodies": lambda _k, v: _is_row(v, (str,)),
     "search-tags": lambda k, v: k.startswith("tag:") and isinstance(v, str) and len(v) == 10,
     "source-stamps": lambda k, v: k == "source-stamps" and isinstance(v, dict) and all(
         isinstance(p, str) and _is_row(s, (int, int, str, str)) for p, s in v.items()),

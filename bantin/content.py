@@ -9,15 +9,15 @@ import os
 import re
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .cache import FileDigests, JsonStore, digest
+from .cache import CACHE_DIR, FileDigests, JsonStore, digest
 from .config import Section, SiteConfig, load_config
-from .errors import Diagnostic, Diagnostics
+from .errors import BantinError, Diagnostic, Diagnostics
 from .model import (
     Article,
     Issue,
@@ -377,8 +377,8 @@ def title_slug(title: str) -> str:
 
 # Bump when reading the same file with the same site.yml gives a different article.
 # 2: slugs checked for length and Windows names; 3: YAML 1.2 values; 4: empty galleries;
-# 5: a misspelt needed key is an error; 6: gallery: true
-LOAD_VERSION = "6"
+# 5: a misspelt needed key is an error; 6: gallery: true; 7: bodies kept apart
+LOAD_VERSION = "7"
 
 
 _NONE = type(None)
@@ -396,6 +396,9 @@ _ARTICLE_JSON: dict[str, tuple[type, ...]] = {
 
 _ARTICLE_TYPES = {k: frozenset(types) for k, types in _ARTICLE_JSON.items()}
 assert _ARTICLE_TYPES.keys() == set(Article.__dataclass_fields__)
+# A load cache entry holds every field but the body, which is kept apart (BODIES).
+_CACHED_TYPES = {k: v for k, v in _ARTICLE_TYPES.items() if k != "body"}
+BODIES = "article-bodies"
 
 
 def _names_file(rel: Any, path: Path, diags: Diagnostics) -> bool:
@@ -409,13 +412,15 @@ def _names_file(rel: Any, path: Path, diags: Diagnostics) -> bool:
 
 
 def _cached_article(d: dict[str, Any], path: Path, diags: Diagnostics, key: str,
-                    config: SiteConfig | None) -> Article | None:
-    """The article a load cache entry holds, or None when it is not one this file and this
-    site.yml could have given (a damaged or planted cache): what it holds becomes pages,
-    file names and links, so it is checked like a source."""
+                    config: SiteConfig | None, body_later: Callable[[], str]
+                    ) -> Article | None:
+    """The article a load cache entry holds (its body read by `body_later` when asked
+    for), or None when it is not one this file and this site.yml could have given (a
+    damaged or planted cache): what it holds becomes pages, file names and links, so it is
+    checked like a source."""
     # JSON gives exact types (a bool is not an int here): one set lookup per field.
-    if d.keys() != _ARTICLE_TYPES.keys() or not all(
-            type(v) in _ARTICLE_TYPES[k] for k, v in d.items()):
+    if d.keys() != _CACHED_TYPES.keys() or not all(
+            type(v) in _CACHED_TYPES[k] for k, v in d.items()):
         return None
     texts = [t for k in ("author", "tags", "signature") for t in d.get(k, ())]
     lines = d.get("lines", {})
@@ -425,7 +430,7 @@ def _cached_article(d: dict[str, Any], path: Path, diags: Diagnostics, key: str,
             or not all(isinstance(k, str) and type(v) is int for k, v in lines.items())):
         return None
     try:
-        article = article_from_json(d, path)
+        article = article_from_json(d, path, body_later)
     except (TypeError, ValueError, IndexError):  # a week, date or section of another shape
         return None
     if config is not None and (article.section not in config.sections
@@ -447,6 +452,10 @@ class LoadCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.store = JsonStore(root, "articles", enabled)
         self.store.preload()
+        # The bodies, apart: read one by one when asked for (an unchanged article's never
+        # is), where reading them all with the articles cost ~0.2 s a build.
+        self.bodies = JsonStore(root, BODIES, enabled)
+        self._bodies_kept: set[str] | None = None  # keys of the bodies on disk
         self.memo: dict[str, tuple[Article | None, list[Diagnostic]]] = {}  # by source key
         # path -> size, change time, site.yml's key and the source key it was read with;
         # kept between runs too, so a build after one edit reads one file, not 2,600.
@@ -476,23 +485,44 @@ class LoadCache:
                 return False, None
             article = None
             if data["article"] is not None:
-                article = _cached_article(data["article"], path, diags, key, config)
+                if not self._has_body(key):
+                    return False, None
+                article = _cached_article(data["article"], path, diags, key, config,
+                                          functools.partial(self._body, key))
                 if article is None:
                     self.store.reject(key)
                     return False, None
             hit = self.memo[key] = (article, [Diagnostic(*d) for d in data["diags"]])
         else:
             self.store.keep(key)
+        if hit[0] is not None:
+            self.bodies.keep(key)
         self.used.add(key)
         diags.items += hit[1]
         return True, hit[0]
+
+    def _has_body(self, key: str) -> bool:
+        if key in self.bodies.new:
+            return True
+        if self._bodies_kept is None:
+            self._bodies_kept = self.bodies.keys()
+        return key in self._bodies_kept
+
+    def _body(self, key: str) -> str:
+        kept = self.bodies.get(key)  # [body], its shape checked by the store
+        if kept is None:  # listed at load, unreadable now
+            raise BantinError(f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục "
+                              f"{CACHE_DIR} rồi dựng lại")
+        return str(kept[0])
 
     def put(self, key: str, article: Article | None, said: list[Diagnostic]) -> None:
         self.memo[key] = (article, list(said))
         self.used.add(key)
         if self.store.enabled:  # --no-cache: nothing is written, so nothing is converted
-            self.store.put(key, {"article": article_to_json(article) if article else None,
-                                 "diags": [list(astuple(d)) for d in said]})
+            data = article_to_json(article) if article else None
+            if data is not None:
+                self.bodies.put(key, [data.pop("body")])
+            self.store.put(key, {"article": data, "diags": [list(astuple(d)) for d in said]})
 
     def finish(self, paths: set[str]) -> None:
         """Keep what this load used, nothing else (`paths`: the files it found)."""
@@ -505,6 +535,8 @@ class LoadCache:
     def save(self) -> None:
         """Write what the last load used to the cache store (the next run starts there)."""
         self.store.save()
+        self.bodies.save()
+        self._bodies_kept = None
         # A file changed within RACY_NS of now may change again within its time stamp's
         # resolution: it is not trusted by the next run, which reads it again.
         settled = time.time_ns() - FileDigests.RACY_NS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
@@ -57,6 +58,23 @@ class Article:
     @cached_property
     def url(self) -> str:
         return f"{self.year}/{self.issue}/{self.slug}/index.html"
+
+    def __getattr__(self, name: str) -> Any:
+        """The body of an article taken from the load cache, read when first asked for
+        (article_with_body_later): a build after one edit never needs the 2,599 others'."""
+        fetch = self.__dict__.get("_body_later") if name == "body" else None
+        if fetch is None:
+            raise AttributeError(name)
+        body = fetch()
+        object.__setattr__(self, "body", body)
+        del self.__dict__["_body_later"]
+        return body
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (sent to another process) with its body, never with the reader of it."""
+        if "_body_later" in self.__dict__:
+            self.body  # noqa: B018 - read now
+        return dict(self.__dict__)
 
     @property
     def editor_line(self) -> str:
@@ -160,11 +178,30 @@ def article_to_json(a: Article) -> dict[str, Any]:
     return out
 
 
-def article_from_json(d: dict[str, Any], path: Path | None = None) -> Article:
-    """`path`: the article's file when the caller has it already (saves making one)."""
-    return Article(**{
+def article_from_json(d: dict[str, Any], path: Path | None = None,
+                      body_later: Callable[[], str] | None = None) -> Article:
+    """`path`: the article's file when the caller has it already (saves making one).
+    `body_later`: when `d` has no body, what reads it when it is first asked for."""
+    values = {
         **d, "path": path or Path(d["path"]), "week": _week_of(d["week"]),
         "section": Section(*d["section"]), "author": tuple(d["author"]),
         "date": date.fromisoformat(d["date"]) if d["date"] else None,
         "tags": tuple(d["tags"]), "signature": tuple(d["signature"]),
-    })
+    }
+    if body_later is None:
+        return Article(**values)
+    return article_with_body_later(values, body_later)
+
+
+def article_with_body_later(values: dict[str, Any], body_later: Callable[[], str]) -> Article:
+    """An Article with every field but its body, which `body_later` gives when asked for
+    (the dataclass's __init__ would want it now; it checks nothing a cached article needs)."""
+    article = object.__new__(Article)
+    state = article.__dict__
+    for name in _BUT_BODY:
+        state[name] = values[name]
+    state["_body_later"] = body_later
+    return article
+
+
+_BUT_BODY = tuple(f.name for f in fields(Article) if f.name != "body")

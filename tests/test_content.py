@@ -314,3 +314,67 @@ def test_a_big_first_read_gives_what_reading_file_by_file_gives(tmp_path: Path) 
     fresh = {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in paths if p != link}
     assert {p: s[:2] for p, s in cache.stamps.items()} == fresh
     assert cache.can_hit()
+
+
+# ---------------------------------------------------------------- the load cache
+
+def _loaded(root: Path) -> dict[str, object]:
+    from bantin.content import LoadCache
+
+    site = load_site(root, Diagnostics(root=root), False, cache=LoadCache(root))
+    return {a.rel: a for a in site.articles}
+
+
+@pytest.fixture
+def cached(site: Path) -> tuple[Path, dict[str, object]]:
+    """The site read once with its load cache written: its articles, as parsed."""
+    return site, _loaded(site)
+
+
+def test_a_cached_article_reads_its_body_only_when_asked(
+        cached: tuple[Path, dict[str, object]]) -> None:
+    import pickle
+
+    root, parsed = cached
+    again = _loaded(root)
+    assert again.keys() == parsed.keys()
+    for rel, a in again.items():
+        assert "body" not in vars(a)  # from the cache: every field but the body
+        assert a.title == parsed[rel].title and a.url == parsed[rel].url
+        assert "body" not in vars(a)
+        assert a.body == parsed[rel].body and a.body  # read now, the text as written
+        assert a == parsed[rel]
+    lazy = next(iter(_loaded(root).values()))
+    sent = pickle.loads(pickle.dumps(lazy))  # to another process: with its body
+    assert sent == parsed[lazy.rel] and "_body_later" not in vars(sent)
+
+
+def test_a_cached_article_whose_body_is_gone_is_read_again(
+        cached: tuple[Path, dict[str, object]]) -> None:
+    import sqlite3
+
+    from bantin.cache import CACHE_DIR, DATABASE
+    from bantin.content import BODIES
+
+    root, parsed = cached
+    with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
+        db.execute("DELETE FROM entries WHERE store = ?", (BODIES,))
+    again = _loaded(root)
+    assert all("body" in vars(a) for a in again.values())  # parsed from the files
+    assert again == parsed
+
+
+def test_a_body_spoilt_after_it_was_listed_is_told_in_vietnamese(
+        cached: tuple[Path, dict[str, object]]) -> None:
+    import sqlite3
+
+    from bantin.cache import CACHE_DIR, DATABASE
+    from bantin.content import BODIES
+    from bantin.errors import BantinError
+
+    root, _ = cached
+    lazy = next(iter(_loaded(root).values()))
+    with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
+        db.execute("UPDATE entries SET value = '[1]' WHERE store = ?", (BODIES,))
+    with pytest.raises(BantinError, match=r"bộ nhớ đệm \.bantin-cache/ bị hỏng giữa lúc dựng"):
+        lazy.body  # noqa: B018
