@@ -191,7 +191,12 @@ def unchanged(root: Path, out: Path, options: Any, taken: Taken | None = None
             return None
         files: dict[str, list[int]] = state["files"]
         now = dict((taken or take(root)).files)
-        now.update(snapshot_files(p for p in files if not _under_scanned(Path(p), root)))
+        # The usual answer first, and cheaply: a scanned file changed, came or went.
+        if any(files.get(p) != v for p, v in now.items()):
+            return None
+        scanned = _scanned(root)
+        now.update(snapshot_files(p for p in files if p not in now
+                                  and not _under_scanned(Path(p), root, scanned)))
         if now != files or state.get("outputs") != _outputs_digest(root):
             return None
         if not outputs_intact(root, out):
@@ -201,8 +206,12 @@ def unchanged(root: Path, out: Path, options: Any, taken: Taken | None = None
         return None
 
 
-def _under_scanned(p: Path, root: Path) -> bool:
-    folders = [root / d for d in SOURCE_DIRS] + theme_dirs()
+def _scanned(root: Path) -> list[Path]:
+    return [root / d for d in SOURCE_DIRS] + theme_dirs()
+
+
+def _under_scanned(p: Path, root: Path, folders: list[Path]) -> bool:
+    """Whether `take` looks at this file (so its absence there means it is gone)."""
     return (p == root / "site.yml" or p.parent == root / CACHE_DIR
             or any(p.is_relative_to(f) for f in folders))
 
