@@ -67,7 +67,7 @@ class Article:
             raise AttributeError(name)
         body = fetch()
         object.__setattr__(self, "body", body)
-        del self.__dict__["_body_later"]
+        self.__dict__.pop("_body_later", None)  # (serve's PDF thread may have read it too)
         return body
 
     def __getstate__(self) -> dict[str, Any]:
