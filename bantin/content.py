@@ -492,6 +492,10 @@ class LoadCache:
                 if article is None:
                     self.store.reject(key)
                     return False, None
+                if self.save_later:
+                    # serve keeps its articles for hours: bodies read as edits come would
+                    # look like growth (its memory target); read them with the first build.
+                    article.body  # noqa: B018
             hit = self.memo[key] = (article, [Diagnostic(*d) for d in data["diags"]])
         else:
             self.store.keep(key)
