@@ -266,6 +266,7 @@ class Builder:
         # What one build hands the next: in the cache store on disk, and in memory.
         self.loads = LoadCache(root, enabled=o.use_cache)
         self.save_later = self.loads.save_later = save_later
+        self.loads.bodies_later = True  # written by save(), when the build is over
         self.renders = RenderStore(JsonStore(root, "rendered", enabled=o.use_cache))
         self.renders.store.preload()
         self.check = RepeatCheck.for_site(root, o.use_cache)
@@ -420,7 +421,9 @@ class Builder:
         return CheckResult(plan.site, warnings, plan.dedup, len(pages))
 
     def save(self) -> None:
-        """Keep what this run learnt (renders, digests, photos) for the next one."""
+        """Keep what this run learnt (renders, digests, photos, article bodies) for the
+        next one."""
+        self.loads.save_bodies()
         self.renders.save()
         self.digests.save()
         self.photo_store.save()

@@ -456,6 +456,9 @@ class LoadCache:
         # is), where reading them all with the articles cost ~0.2 s a build.
         self.bodies = JsonStore(root, BODIES, enabled)
         self._bodies_kept: set[str] | None = None  # keys of the bodies on disk
+        # A Builder writes the bodies when its build ends (save_bodies): one read again
+        # from its file after the load (see _body) is kept right for the next build too.
+        self.bodies_later = False
         self.memo: dict[str, tuple[Article | None, list[Diagnostic]]] = {}  # by source key
         # path -> size, change time, site.yml's key and the source key it was read with;
         # kept between runs too, so a build after one edit reads one file, not 2,600.
@@ -488,7 +491,7 @@ class LoadCache:
                 if not self._has_body(key):
                     return False, None
                 article = _cached_article(data["article"], path, diags, key, config,
-                                          functools.partial(self._body, key))
+                                          functools.partial(self._body, key, path, config))
                 if article is None:
                     self.store.reject(key)
                     return False, None
@@ -512,12 +515,26 @@ class LoadCache:
             self._bodies_kept = self.bodies.keys()
         return key in self._bodies_kept
 
-    def _body(self, key: str) -> str:
+    def _body(self, key: str, path: Path, config: SiteConfig | None) -> str:
         kept = self.bodies.get(key)  # [body], its shape checked by the store
-        if kept is None:  # listed at load, unreadable now
-            raise BantinError(f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục "
-                              f"{CACHE_DIR} rồi dựng lại")
-        return str(kept[0])
+        if kept is not None:
+            return str(kept[0])
+        # Spoilt or gone since it was listed: read again from the file, if it still holds
+        # what the article was read from (and kept right for the next build).
+        if config is not None:
+            diags = Diagnostics(root=self.store.root)
+            data = read_source(path, diags, site_bases(self.store.root))
+            if data is not None and source_key(config_key(config), path, data) == key:
+                article = _read_article(path, data, config, diags, key)
+                if article is not None:
+                    self.bodies.put(key, [article.body])
+                    return article.body
+        raise BantinError(f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục "
+                          f"{CACHE_DIR} rồi dựng lại")
+
+    def save_bodies(self) -> None:
+        self.bodies.save()
+        self._bodies_kept = None
 
     def put(self, key: str, article: Article | None, said: list[Diagnostic]) -> None:
         self.memo[key] = (article, list(said))
@@ -539,8 +556,8 @@ class LoadCache:
     def save(self) -> None:
         """Write what the last load used to the cache store (the next run starts there)."""
         self.store.save()
-        self.bodies.save()
-        self._bodies_kept = None
+        if not self.bodies_later:
+            self.save_bodies()
         # A file changed within RACY_NS of now may change again within its time stamp's
         # resolution: it is not trusted by the next run, which reads it again.
         settled = time.time_ns() - FileDigests.RACY_NS
