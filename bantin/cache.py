@@ -189,6 +189,7 @@ class JsonStore:
         self.seen: dict[str, Any] = {}
         self.raw: dict[str, Any] = {}  # read in bulk, decoded when asked for
         self.preloaded = False
+        self._listed: set[str] | None = None  # keys on disk, as `has` listed them
         self.db: sqlite3.Connection | None = None
         self.inode = 0  # of the file opened, to tell whether a damaged one was replaced
         self.pid = os.getpid()  # the process whose connection `db` is
@@ -342,6 +343,15 @@ class JsonStore:
             self._failed(exc)
             return set()
 
+    def has(self, key: str) -> bool:
+        """Whether there is a value for `key`, new or on disk (listed once until `save`,
+        its value not read: stores read one by one when asked for)."""
+        if key in self.new:
+            return True
+        if self._listed is None:
+            self._listed = self.keys()
+        return key in self._listed
+
     def put(self, key: str, value: Any) -> None:
         self.new[key] = value
         self.used.add(key)
@@ -354,6 +364,7 @@ class JsonStore:
         """Write what is new and drop what this run did not use; the next run starts here.
         Saved again with nothing used since (serve's caches are written when the edits
         pause, and when it stops), the store is left as it is, not emptied."""
+        self._listed = None
         if not self.used and not self.new:
             return
         for attempt in (1, 2):

@@ -455,7 +455,6 @@ class LoadCache:
         # The bodies, apart: read one by one when asked for (an unchanged article's never
         # is), where reading them all with the articles cost ~0.2 s a build.
         self.bodies = JsonStore(root, BODIES, enabled)
-        self._bodies_kept: set[str] | None = None  # keys of the bodies on disk
         # A Builder writes the bodies when its build ends (save_bodies): one read again
         # from its file after the load (see _body) is kept right for the next build too.
         self.bodies_later = False
@@ -488,7 +487,7 @@ class LoadCache:
                 return False, None
             article = None
             if data["article"] is not None:
-                if not self._has_body(key):
+                if not self.bodies.has(key):
                     return False, None
                 article = _cached_article(data["article"], path, diags, key, config,
                                           functools.partial(self._body, key, path, config))
@@ -507,13 +506,6 @@ class LoadCache:
         self.used.add(key)
         diags.items += hit[1]
         return True, hit[0]
-
-    def _has_body(self, key: str) -> bool:
-        if key in self.bodies.new:
-            return True
-        if self._bodies_kept is None:
-            self._bodies_kept = self.bodies.keys()
-        return key in self._bodies_kept
 
     def _body(self, key: str, path: Path, config: SiteConfig | None) -> str:
         kept = self.bodies.get(key)  # [body], its shape checked by the store
@@ -534,7 +526,6 @@ class LoadCache:
 
     def save_bodies(self) -> None:
         self.bodies.save()
-        self._bodies_kept = None
 
     def put(self, key: str, article: Article | None, said: list[Diagnostic]) -> None:
         self.memo[key] = (article, list(said))

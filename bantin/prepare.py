@@ -62,7 +62,6 @@ class RenderStore:
         self.bodies = bodies or JsonStore(store.root, BODIES, enabled=store.enabled)
         self.memo: dict[str, Rendered] = {}
         self.used: set[str] = set()
-        self._bodies_kept: set[str] | None = None  # keys of the bodies on disk
 
     def get(self, key: str, article: Article | None = None) -> Rendered | None:
         """The record of this key, if kept; `article`: what it was rendered from (made again
@@ -70,7 +69,7 @@ class RenderStore:
         hit = self.memo.get(key)
         if hit is None:
             data = self.store.get(key)
-            if data is None or not self._has_body(key):
+            if data is None or not self.bodies.has(key):
                 return None
             summary, photos, shown = data
             hit = self.memo[key] = Rendered(
@@ -78,13 +77,6 @@ class RenderStore:
                 fetch=functools.partial(self._body, key, article))
         self.keep(key)
         return hit
-
-    def _has_body(self, key: str) -> bool:
-        if key in self.bodies.new:
-            return True
-        if self._bodies_kept is None:
-            self._bodies_kept = self.bodies.keys()
-        return key in self._bodies_kept
 
     def _body(self, key: str, article: Article | None) -> tuple[str, str]:
         data = self.bodies.get(key)
@@ -114,7 +106,6 @@ class RenderStore:
         self.bodies.save()
         self.memo = {k: v for k, v in self.memo.items() if k in self.used}
         self.used = set()
-        self._bodies_kept = None
 
 
 # rel -> (the article, its record, its repeat check key, its render key) as the last build
