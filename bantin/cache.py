@@ -158,7 +158,8 @@ SHAPES: dict[str, Callable[[str, Any], bool]] = {
     "file-digests": lambda _k, v: _is_row(v, (int, int, str)),
     "rendered": lambda _k, v: (_is_row(v, (str, list, str))
                                and all(_is_row(p, _PHOTO_REF) for p in v[1])),
-    "bodies": lambda _k, v: _is_row(v, (str, str)),
+    "bodies": lambda _k, v: _is_row(v, (str,)),
+    "words": lambda _k, v: _is_row(v, (str,)),
     "photos": _photo_shape,
     "dedup": _dedup_shape,
     "articles": _article_shape,

@@ -16,8 +16,9 @@ from markdown_it.token import Token
 from .figures import add_figures
 from .text import keep_together
 
-# Bump when the HTML produced for the same Markdown changes (invalidates caches).
-RENDER_VERSION = "8"
+# Bump when the HTML produced for the same Markdown changes, or how records are kept
+# (prepare.RenderStore): it invalidates caches.
+RENDER_VERSION = "9"
 # How body lines become paragraphs (site.yml `paragraphs`, config.PARAGRAPH_RULES): "lines" —
 # every non-blank line is a paragraph, as Word text pastes; "markdown" — CommonMark soft wraps.
 # Body headings sit below the page's own levels (h1 page, h2 section, h3 article title).
@@ -62,7 +63,7 @@ class Rendered:
 
     def __init__(self, html: str | None, summary: str, blocks: tuple[Block, ...] = (),
                  photos: tuple[PhotoRef, ...] = (), key: str = "", words: str | None = "",
-                 shown: str = "", fetch: Callable[[], tuple[str, str]] | None = None) -> None:
+                 shown: str = "", fetch: Callable[[str], str] | None = None) -> None:
         self._html = html
         self.summary = summary
         self.blocks = blocks  # every block of the source (not kept in the cache)
@@ -73,25 +74,23 @@ class Rendered:
         # a cold build) and kept with it, as one string (a list costs 40 % more to read).
         self._words = words
         self.shown = shown  # digest of the HTML, when known (the search index's year tags)
-        self._fetch = fetch  # gives (html, words) of a record read from the cache
-
-    def _load(self) -> None:
-        assert self._fetch is not None
-        self._html, self._words = self._fetch()
-        self._fetch = None
+        # Gives "html" or "words" of a record read from the cache, each when first asked
+        # for: the search index reads a year's words, never their HTML. Kept after use, so
+        # that a second thread asking meanwhile (serve's PDF) never finds it gone.
+        self._fetch = fetch
 
     @property
     def html(self) -> str:
         if self._html is None:
-            self._load()
-        assert self._html is not None
+            assert self._fetch is not None
+            self._html = self._fetch("html")
         return self._html
 
     @property
     def words(self) -> str:
         if self._words is None:
-            self._load()
-        assert self._words is not None
+            assert self._fetch is not None
+            self._words = self._fetch("words")
         return self._words
 
     def __reduce__(self) -> tuple[Any, ...]:  # sent to another process: whole

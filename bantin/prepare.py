@@ -25,7 +25,8 @@ def render_key(a: Article, removed: frozenset[int]) -> str:
                   str(a.gallery))
 
 
-BODIES = "bodies"  # the store of records' HTML and search words
+BODIES = "bodies"  # the store of records' HTML
+WORDS = "words"  # the store of records' search words
 
 
 class Prepared(NamedTuple):
@@ -53,13 +54,16 @@ class RenderStore:
     """Rendered records by render key: as JSON data in the cache store (no pickles: reading
     runs no code), and in memory while `serve` runs. Each run keeps what it used.
 
-    A record is kept as two entries: its summary and photos ("rendered", all read at once)
-    and its HTML and search words ("bodies", read one by one when a record is asked for
-    them: see Rendered)."""
+    A record is kept as three entries: its summary and photos ("rendered", all read at
+    once), its HTML ("bodies") and its search words ("words"), each of these two read when
+    a record is first asked for it (see Rendered): a build after one edit reads the HTML of
+    an issue's articles and the words of a year's, apart (the HTML is five times bigger)."""
 
-    def __init__(self, store: JsonStore, bodies: JsonStore | None = None) -> None:
+    def __init__(self, store: JsonStore, bodies: JsonStore | None = None,
+                 words: JsonStore | None = None) -> None:
         self.store = store
         self.bodies = bodies or JsonStore(store.root, BODIES, enabled=store.enabled)
+        self.words = words or JsonStore(store.root, WORDS, enabled=store.enabled)
         self.memo: dict[str, Rendered] = {}
         self.used: set[str] = set()
 
@@ -69,41 +73,45 @@ class RenderStore:
         hit = self.memo.get(key)
         if hit is None:
             data = self.store.get(key)
-            if data is None or not self.bodies.has(key):
+            if data is None or not self.bodies.has(key) or not self.words.has(key):
                 return None
             summary, photos, shown = data
             hit = self.memo[key] = Rendered(
                 None, summary, (), tuple(PhotoRef(*p) for p in photos), key, None, shown,
-                fetch=functools.partial(self._body, key, article))
+                fetch=functools.partial(self._part, key, article))
         self.keep(key)
         return hit
 
-    def _body(self, key: str, article: Article | None) -> tuple[str, str]:
-        data = self.bodies.get(key)
+    def _part(self, key: str, article: Article | None, part: str) -> str:
+        """A record's "html" or "words", as kept."""
+        data = (self.bodies if part == "html" else self.words).get(key)
         if data is not None:
-            return data[0], data[1]
+            return str(data[0])
         # The entry went missing or bad since its key was listed: made again, as it was.
         done = prepare(article) if article is not None else None
         if done is None or done.key != key:
             raise BantinError(f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục "
                               f"{CACHE_DIR} rồi dựng lại")
-        return done.rendered.html, done.rendered.words
+        return done.rendered.html if part == "html" else done.rendered.words
 
     def keep(self, key: str) -> None:
         """A record the caller still holds was used (kept at `save`)."""
         self.used.add(key)
         self.store.keep(key)
         self.bodies.keep(key)
+        self.words.keep(key)
 
     def put(self, key: str, r: Rendered) -> None:
         self.memo[key] = r
         self.used.add(key)
         self.store.put(key, [r.summary, [list(p) for p in r.photos], r.shown])
-        self.bodies.put(key, [r.html, r.words])
+        self.bodies.put(key, [r.html])
+        self.words.put(key, [r.words])
 
     def save(self) -> None:
         self.store.save()
         self.bodies.save()
+        self.words.save()
         self.memo = {k: v for k, v in self.memo.items() if k in self.used}
         self.used = set()
 

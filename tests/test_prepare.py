@@ -12,7 +12,7 @@ import pytest
 from bantin.build import Builder, BuildOptions
 from bantin.cache import CACHE_DIR, DATABASE, JsonStore
 from bantin.markdown import Rendered
-from bantin.prepare import BODIES, RenderStore
+from bantin.prepare import BODIES, WORDS, RenderStore
 from bantin.workers import run_parts, shared
 
 from .conftest import REPO
@@ -46,7 +46,9 @@ def test_a_kept_record_reads_its_body_only_when_asked(built: tuple[Path, dict[st
         assert got is not None
         assert got._html is None and got._words is None  # summary and photos only
         assert (got.summary, got.photos, got.shown) == (made.summary, made.photos, made.shown)
-        assert got.html == made.html and got.words == made.words and got.words
+        assert got.words == made.words and got.words
+        assert got._html is None  # the search index reads words, never the HTML with them
+        assert got.html == made.html
 
 
 def _bodies(indices: list[int]) -> list[tuple[str, str]]:
@@ -66,23 +68,25 @@ def test_a_worker_process_reads_bodies_on_its_own_connection(
     assert all(r is not None and r._html is None for r in lazy)  # the parent read nothing
 
 
-def test_a_record_whose_body_is_gone_is_made_again(built: tuple[Path, dict[str, Rendered]]
-                                                   ) -> None:
+@pytest.mark.parametrize("part", [BODIES, WORDS])
+def test_a_record_whose_body_is_gone_is_made_again(built: tuple[Path, dict[str, Rendered]],
+                                                   part: str) -> None:
     root, records = built
     with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
-        db.execute("DELETE FROM entries WHERE store = ?", (BODIES,))
+        db.execute("DELETE FROM entries WHERE store = ?", (part,))
     store = kept(root)
     assert all(store.get(r.key) is None for r in records.values())  # a miss, not a failure
 
 
+@pytest.mark.parametrize("part", [BODIES, WORDS])
 def test_a_body_spoilt_after_it_was_listed_is_rendered_again(
-        built: tuple[Path, dict[str, Rendered]]) -> None:
+        built: tuple[Path, dict[str, Rendered]], part: str) -> None:
     root, records = built
     builder = Builder(BuildOptions(root=root, out=root.parent / "public", pdf=False,
                                    workers=1))
     plan = builder.plan()  # its records are read lazily: their bodies are listed, not read
     with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
-        db.execute("UPDATE entries SET value = '[1, 2]' WHERE store = ?", (BODIES,))
+        db.execute("UPDATE entries SET value = '[1, 2]' WHERE store = ?", (part,))
     for rel, made in records.items():
         assert plan.rendered[rel].html == made.html
         assert plan.rendered[rel].words == made.words
