@@ -45,7 +45,11 @@ class RepeatCheck:
     """
 
     store: JsonStore
-    parsed: dict[str, tuple[Para, ...]] = field(default_factory=dict)  # by article_key
+    # Paragraphs by article_key: only those asked for or handed over since the last
+    # `finish` are kept past it (an issue's articles, while it is being edited); serve would
+    # otherwise come to hold every article's paragraphs as the edits move from issue to issue.
+    parsed: dict[str, tuple[Para, ...]] = field(default_factory=dict)
+    fresh: set[str] = field(default_factory=set)  # keys of `parsed` asked for since `finish`
     results: dict[str, ArticleResult] = field(default_factory=dict)  # by article_key
     issues: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # by issue_key
     used: set[str] = field(default_factory=set)
@@ -57,6 +61,7 @@ class RepeatCheck:
     def paras(self, a: Article) -> tuple[Para, ...]:
         key = article_key(a)
         self.used.add(key)
+        self.fresh.add(key)
         if key not in self.parsed:
             self.parsed[key] = paragraphs(a.body, a.body_line, keeps_all(a),
                                           rule=a.paragraph_rule)
@@ -88,6 +93,7 @@ class RepeatCheck:
         self.used.add(key)
         if paras:
             self.parsed[key] = paras
+            self.fresh.add(key)
         self.results[key] = result
         self.store.put("a" + key, _result_json(result))
 
@@ -102,9 +108,16 @@ class RepeatCheck:
         return printed(self.paras(a), self.results[article_key(a)].removed)
 
     def issue_known(self, articles: Sequence[Article]) -> bool:
-        """The repeats across these articles are known (in memory or in the store)."""
+        """The repeats across these articles are known (in memory or in the store); if so,
+        they count as used: a build that leaves the rest of the check for later (serve)
+        must not have them dropped at `finish`, to be found again, issue by issue."""
         key = issue_key(articles)
-        return key in self.issues or self.store.get(key) is not None
+        if key in self.issues:
+            self.store.keep(key)
+        elif self.store.get(key) is None:
+            return False
+        self.used.add(key)
+        return True
 
     def accept_issue(self, articles: Sequence[Article], findings: Sequence[Finding]) -> None:
         key = issue_key(articles)
@@ -134,10 +147,11 @@ class RepeatCheck:
         if not self.used:
             return
         self.store.save()
-        for table in (self.parsed, self.results, self.issues):
-            for key in [k for k in table if k not in self.used]:
+        for table, kept in ((self.parsed, self.fresh), (self.results, self.used),
+                            (self.issues, self.used)):
+            for key in [k for k in table if k not in kept]:
                 del table[key]
-        self.used = set()
+        self.used, self.fresh = set(), set()
 
 
 def _result_json(r: ArticleResult) -> list[Any]:

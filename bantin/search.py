@@ -192,11 +192,13 @@ class YearIndex:
         """`words_of`: (every word, the title's words) of a doc."""
         self.year = year
         self.words_of = words_of
-        self.keys = [d.key for d in docs]
-        self.words = [words_of(d) for d in docs]
+        # The docs, not their word sets: those are found again for the few an edit changes
+        # (kept, a year's sets cost ~11 MB, and serve came to hold every year's).
+        self.docs = list(docs)
         self.every: defaultdict[str, list[int]] = defaultdict(list)
         self.titled: defaultdict[str, list[int]] = defaultdict(list)
-        for k, (all_words, title_words) in enumerate(self.words):
+        for k, d in enumerate(docs):
+            all_words, title_words = words_of(d)
             for w in all_words:
                 self.every[w].append(k)
             for w in title_words:
@@ -210,17 +212,17 @@ class YearIndex:
     def update(self, docs: Sequence[Doc]) -> bool:
         """Take the year's docs as they are now; False when too much moved (articles added,
         removed or reordered): then a fresh index is cheaper."""
-        if len(docs) != len(self.keys):
+        if len(docs) != len(self.docs):
             return False
-        changed = [k for k, d in enumerate(docs) if d.key != self.keys[k]]
+        changed = [k for k, d in enumerate(docs) if d.key != self.docs[k].key]
         if len(changed) > UPDATE_MAX:
             return False
         touched: set[str] = set()
         for k in changed:
-            old, new = self.words[k], self.words_of(docs[k])
+            old, new = self.words_of(self.docs[k]), self.words_of(docs[k])
             touched |= self._move(self.every, k, old[0], new[0])
             touched |= self._move(self.titled, k, old[1], new[1])
-            self.keys[k], self.words[k] = docs[k].key, new
+            self.docs[k] = docs[k]
         for w in touched:
             if w in self.every:
                 self.codes[w] = self._code(w)
@@ -245,7 +247,7 @@ class YearIndex:
         return set(old ^ new)
 
     def _code(self, w: str) -> str:
-        n = len(self.keys)
+        n = len(self.docs)
         code = encode_ids(self.every[w], n)
         return code + "," + encode_ids(self.titled[w], n) if w in self.titled else code
 

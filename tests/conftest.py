@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -47,6 +48,19 @@ Ngày 22/5/2026, Giám đốc Công an tỉnh Nghệ An đã ban hành Quyết �
 + Tỷ lệ ký số văn bản đạt 98%.
 - Công tác tài chính – ngân sách được thực hiện hiệu quả.
 """
+
+
+def many_issues(root: Path, issues: int) -> Path:
+    """The shipped Số 18's nine articles again as Số 1…n: a site whose PDFs take seconds."""
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    for n in range(1, issues + 1):
+        for src in sorted((REPO / "content/2026/18").glob("*.md")):
+            text = src.read_text(encoding="utf-8").replace("issue: 18\n", f"issue: {n}\n", 1)
+            dest = root / f"content/2026/{n}/{src.name}"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
+    return root
 
 
 def write(root: Path, rel: str, text: str) -> Path:

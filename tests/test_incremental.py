@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bantin.build import Builder, BuildOptions
 from bantin.cli import main
+from bantin.dedup import article_key
+from bantin.dedup_site import check_site
 
-from .conftest import REPO, write
+from .conftest import REPO, many_issues, write
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -331,3 +334,29 @@ def test_a_builder_told_what_changed_gives_the_bytes_of_a_cold_build(sample: Pat
     fresh.build()  # the cache it left reads back: nothing is rendered again
     assert not [line for line in said if "dựng lại" in line], said
     assert_same_as_cold(sample, out, tmp_path, "--no-pdf")
+
+
+def test_a_builder_leaving_the_repeat_check_for_later_holds_one_issue_s_paragraphs(
+        tmp_path: Path) -> None:
+    """serve builds without the check across issues and, when the saves never pause, writes
+    its cache every so many builds with that check still undone: the issues no edit touched
+    stay known (not checked again, all 2,600 articles parsed, on the next save), and only
+    the paragraphs of the issue being edited are held from one write to the next."""
+    root = many_issues(tmp_path / "site", 4)
+    builder = Builder(BuildOptions(root=root, out=tmp_path / "public", pdf=False),
+                      save_later=True)
+    first = builder.build(repeats=False)
+    builder.check_repeats(first.site)
+    builder.flush()
+    issue_of = {article_key(a): a.issue for a in first.site.articles}
+    name = Path(TAN_KY).name
+    for n in (1, 2, 3):
+        path = root / f"content/2026/{n}/{name}"
+        edit(path, "Tân Kỳ", f"Tân Kỳ (lần {n})")
+        result = builder.build([path], repeats=False, watched=True)
+        issue_of.update({article_key(a): a.issue for a in result.site.articles})
+        builder.flush()  # the check across issues not run since the last write
+        assert {issue_of[k] for k in builder.check.parsed} == {n}
+    # What it says then is what a check from scratch says (no archive index here).
+    fresh = check_site(result.site, use_cache=False, archive=False)
+    assert builder.check_repeats(result.site).findings == fresh.findings

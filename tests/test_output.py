@@ -8,7 +8,6 @@ import dataclasses
 import errno
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,27 +27,13 @@ from bantin.output import MARKER, check_output_dir, lock_path, output_lock
 from bantin.pdf import pdf_file_name, weasyprint_temp
 from bantin.theme import default_dir
 
-from .conftest import PROVINCIAL, REPO, write
+from .conftest import PROVINCIAL, REPO, many_issues, write
 
 BUILD = [sys.executable, str(REPO / "build.py"), "build"]
-SAMPLE = REPO / "content/2026/18"
 BUSY = "một lần dựng khác"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def many_issues(root: Path, issues: int) -> Path:
-    """The shipped Số 18's nine articles again as Số 1…n: a site whose PDFs take seconds."""
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "site.yml", root / "site.yml")
-    for n in range(1, issues + 1):
-        for src in sorted(SAMPLE.glob("*.md")):
-            text = src.read_text(encoding="utf-8").replace("issue: 18\n", f"issue: {n}\n", 1)
-            dest = root / f"content/2026/{n}/{src.name}"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(text, encoding="utf-8")
-    return root
 
 
 def start(root: Path, out: Path, *extra: str, temp: Path | None = None,
