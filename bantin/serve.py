@@ -11,7 +11,9 @@ Four parts, each on its own thread(s), no processes:
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import functools
 import gc
 import ipaddress
 import json
@@ -936,12 +938,14 @@ class Server:
         its cycles are taken back right after it, once the pages were told to reload: the
         young ones only (~3 ms; what the build made and dropped). Every FULL_COLLECT_EVERY
         builds (and after the first), a full collection, and what is then alive is set
-        aside from later ones (gc.freeze): memory stays flat however long serve runs."""
+        aside from later ones (gc.freeze), and the memory freed is handed back to the
+        system: memory stays flat however long serve runs."""
         self._builds += 1
         if self._builds == 1 or self._builds % FULL_COLLECT_EVERY == 0:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
+            release_freed_memory()
         else:
             gc.collect(1)
 
@@ -951,6 +955,23 @@ class Server:
         for line in capped(lines):
             self.say(f"  {line}")
         self.live.finished(False, lines)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows)
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand the pages the C heap holds free back to the system (glibc's malloc_trim): the
+    bodies and pages a build frees are scattered among live objects, and without this
+    serve's memory crept up by a tenth over 500 edits (~5 ms; nothing where not glibc)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000,
