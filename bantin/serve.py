@@ -961,7 +961,7 @@ class Server:
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
         return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
-    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows)
+    except (OSError, AttributeError, TypeError):  # not glibc (macOS, musl, Windows)
         return None
 
 
