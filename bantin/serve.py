@@ -968,7 +968,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 def release_freed_memory() -> None:
     """Hand the pages the C heap holds free back to the system (glibc's malloc_trim): the
     bodies and pages a build frees are scattered among live objects, and without this
-    serve's memory crept up by a tenth over 500 edits (~5 ms; nothing where not glibc)."""
+    serve's memory crept up by a tenth over 500 edits (under 1 ms; nothing where not glibc)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
