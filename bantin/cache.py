@@ -74,6 +74,10 @@ MMAP_BYTES = 1 << 28
 _SELECT = "SELECT value FROM entries WHERE store = ? AND key = ?"
 DAMAGED = (f"Bộ nhớ đệm {CACHE_DIR}/ bị hỏng hoặc không do bantin lập nên đã bỏ qua và tạo "
            "lại (lần dựng này chậm hơn, nội dung không mất gì).")
+# An entry listed at the start of a build and unreadable when its value is asked for, with
+# nothing left to make it again from (content.LoadCache, prepare.RenderStore).
+SPOILT = (f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục {CACHE_DIR} rồi "
+          "dựng lại")
 # Failures that rebuilding the file would not cure: the cache is just not used this time.
 _NOT_DAMAGE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_CANTOPEN",
                "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_NOMEM", "SQLITE_INTERRUPT")

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .cache import CACHE_DIR, FileDigests, JsonStore, digest
+from .cache import SPOILT, FileDigests, JsonStore, digest
 from .config import Section, SiteConfig, load_config
 from .errors import BantinError, Diagnostic, Diagnostics
 from .model import (
@@ -521,8 +521,7 @@ class LoadCache:
                 if article is not None:
                     self.bodies.put(key, [article.body])
                     return article.body
-        raise BantinError(f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục "
-                          f"{CACHE_DIR} rồi dựng lại")
+        raise BantinError(SPOILT)
 
     def save_bodies(self) -> None:
         self.bodies.save()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from .cache import CACHE_DIR, JsonStore, digest
+from .cache import SPOILT, JsonStore, digest
 from .dedup import ArticleResult, Para, check_paragraphs, keeps_all, paragraphs
 from .dedup import article_key as dedup_key
 from .dedup_site import RepeatCheck
@@ -90,8 +90,7 @@ class RenderStore:
         # The entry went missing or bad since its key was listed: made again, as it was.
         done = prepare(article) if article is not None else None
         if done is None or done.key != key:
-            raise BantinError(f"bộ nhớ đệm {CACHE_DIR}/ bị hỏng giữa lúc dựng — xóa thư mục "
-                              f"{CACHE_DIR} rồi dựng lại")
+            raise BantinError(SPOILT)
         return done.rendered.html if part == "html" else done.rendered.words
 
     def keep(self, key: str) -> None:

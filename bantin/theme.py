@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+
+from .cache import file_digest
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -39,7 +40,7 @@ class Theme:
         """Which layout folders exist, the templates in each and a digest of their bytes: a
         kept environment is good while this stays the same (it never looks at its files
         again, see `environment`)."""
-        return tuple((str(p), tuple(sorted((f.relative_to(p).as_posix(), file_digest(f))
+        return tuple((str(p), tuple(sorted((f.relative_to(p).as_posix(), _layout_digest(f))
                                            for f in p.rglob("*") if f.is_file())))
                      for p in self.layouts if p.is_dir())
 
@@ -59,9 +60,9 @@ class Theme:
         return env
 
 
-def file_digest(path: Path) -> str:
+def _layout_digest(path: Path) -> str:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return file_digest(path)
     except OSError:  # unreadable: Jinja2 will say so if a page needs it
         return ""
 
